@@ -1,0 +1,155 @@
+"""Strict JSON field types shared by every schema.
+
+Marshmallow's own fields coerce: "1" becomes 1, "yes" becomes True. A sync
+protocol must not guess, so these fields take only the JSON type they name
+and hand back plain JSON values, ready to be stored and sent on unchanged.
+"""
+
+import math
+import re
+from datetime import date, datetime, timezone
+
+from marshmallow import ValidationError, fields
+
+MAX_TEXT = 10_000
+UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+
+
+class Text(fields.String):
+    """A JSON string of at most 10,000 code points, kept exactly as sent."""
+
+    def __init__(self, max_length: int = MAX_TEXT, min_length: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.min_length = min_length
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) > self.max_length:
+            raise ValidationError(f"At most {self.max_length} characters.")
+        if len(text) < self.min_length:
+            raise ValidationError("Must not be empty." if self.min_length == 1 else f"At least {self.min_length} characters.")
+        return text
+
+
+class Uuid(fields.Field):
+    """A UUID string in its canonical 8-4-4-4-12 form, returned lower-case."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not UUID_PATTERN.match(value):
+            raise ValidationError("Not a valid UUID.")
+        return value.lower()
+
+
+class Sha256(fields.Field):
+    """A SHA-256 digest as 64 lower-case hex digits."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not SHA256_PATTERN.match(value):
+            raise ValidationError("Not a SHA-256 hex digest (64 lower-case hex digits).")
+        return value
+
+
+def parse_utc(value) -> datetime:
+    """An RFC 3339 time with an offset, as an aware datetime in UTC."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValidationError("Not an RFC 3339 time.")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ValidationError("Not an RFC 3339 time.") from error
+    if moment.tzinfo is None:
+        raise ValidationError("A time needs its UTC offset, as in 2026-11-26T08:30:00.000Z.")
+    return moment.astimezone(timezone.utc)
+
+
+def format_utc(moment: datetime) -> str:
+    """The protocol's time format: UTC with milliseconds and a Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class UtcDateTime(fields.Field):
+    """An RFC 3339 time; loads as an aware datetime, or as normalised text with as_text."""
+
+    def __init__(self, as_text: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.as_text = as_text
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = parse_utc(value)
+        return format_utc(moment) if self.as_text else moment
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime):
+            return format_utc(value)
+        return value
+
+
+class DateText(fields.Field):
+    """A calendar date, YYYY-MM-DD."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValidationError("Not a date (YYYY-MM-DD).")
+        try:
+            date.fromisoformat(value)
+        except ValueError as error:
+            raise ValidationError("Not a date (YYYY-MM-DD).") from error
+        return value
+
+
+class StrictInteger(fields.Field):
+    """A JSON integer (not a float, string or boolean)."""
+
+    def __init__(self, minimum: int | None = None, maximum: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("Not an integer.")
+        if self.minimum is not None and value < self.minimum:
+            raise ValidationError(f"Must be at least {self.minimum}.")
+        if self.maximum is not None and value > self.maximum:
+            raise ValidationError(f"Must be at most {self.maximum}.")
+        return value
+
+
+class StrictNumber(fields.Field):
+    """A finite JSON number (not a string or boolean)."""
+
+    def __init__(self, minimum: float | None = None, maximum: float | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValidationError("Not a number.")
+        if self.minimum is not None and value < self.minimum:
+            raise ValidationError(f"Must be at least {self.minimum}.")
+        if self.maximum is not None and value > self.maximum:
+            raise ValidationError(f"Must be at most {self.maximum}.")
+        return value
+
+
+class StrictBoolean(fields.Field):
+    """A JSON true or false."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a boolean.")
+        return value
+
+
+class Scalar(fields.Field):
+    """A JSON string, number, boolean or null: an answer's value."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is None or isinstance(value, (bool, int)):
+            return value
+        if isinstance(value, float) and math.isfinite(value):
+            return value
+        if isinstance(value, str) and len(value) <= MAX_TEXT:
+            return value
+        raise ValidationError("Must be a string, number, boolean or null.")

@@ -1,0 +1,117 @@
+"""The Estate Patrol sync server: `create_app` builds it.
+
+Configuration comes from, in order: defaults here, `config.py` in the
+instance folder, the environment (`DATABASE_URL`, `INSTANCE_PATH`,
+`BLOB_FOLDER`), then `test_config`. The secret key is generated into the
+instance folder on first run and never leaves it.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event, insert, select, text
+
+from server.extensions import db
+
+MAX_REQUEST_BYTES = 21 * 1024 * 1024  # a 20 MiB photo and its headers; push lowers it to 2 MiB
+SCHEMA_LOCK = 7_345_812  # PostgreSQL advisory lock id: one worker creates the schema at a time
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("INSTANCE_PATH")
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None,
+                instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'estate-patrol.sqlite3'}",
+        BLOB_FOLDER=str(Path(app.instance_path) / "blobs"),
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("BLOB_FOLDER"):
+        app.config["BLOB_FOLDER"] = os.environ["BLOB_FOLDER"]
+    if test_config:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = with_psycopg(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    app.config.setdefault("SECRET_KEY", instance_secret(Path(app.instance_path)))
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+        create_schema()
+
+    from server.api import register_api
+    from server.cli import register_cli
+    from server.errors import register_error_handlers
+    from server.web import register_web
+
+    register_error_handlers(app)
+    register_api(app)
+    register_web(app)
+    register_cli(app)
+    return app
+
+
+def with_psycopg(url: str) -> str:
+    """Use the psycopg 3 driver for a plain postgresql:// URL."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def configure_engine(engine) -> None:
+    """SQLite: WAL, a busy timeout, and write transactions that lock at BEGIN.
+
+    pysqlite's deferred BEGIN lets two requests read and then both try to
+    write, and one fails at once with "database is locked". BEGIN IMMEDIATE
+    makes the second wait for the first instead (SQLAlchemy's documented
+    recipe, which also makes SAVEPOINT work properly).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_schema() -> None:
+    """Create the tables of a fresh database; several workers may race here safely.
+
+    This is schema version 1: there is no older schema to upgrade yet. The
+    first change to a table adds a migration step here.
+    """
+    from server.models import ChangeCounter
+    from server.services.positions import COUNTER_ID
+
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK})
+        db.metadata.create_all(connection)
+        if connection.execute(select(ChangeCounter.id).where(ChangeCounter.id == COUNTER_ID)).first() is None:
+            connection.execute(insert(ChangeCounter).values(id=COUNTER_ID, value=0))

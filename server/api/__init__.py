@@ -1,0 +1,10 @@
+"""The JSON API under /api/v1: one module per area, each its own blueprint."""
+
+from flask import Flask
+
+from server.api import auth, blobs, conflicts, devices, openapi, sync
+
+
+def register_api(app: Flask) -> None:
+    for module in (auth, devices, sync, conflicts, blobs, openapi):
+        app.register_blueprint(module.bp, url_prefix="/api/v1")

@@ -1,0 +1,30 @@
+"""Device sessions, for office staff: see every phone, revoke a lost one."""
+
+from flask import Blueprint
+
+from schemas.api import DeviceListSchema, DeviceSchema
+from schemas.fields import UUID_PATTERN
+from server.api.guard import login_required
+from server.errors import NotFound
+from server.extensions import db
+from server.services import accounts
+
+bp = Blueprint("devices", __name__)
+
+
+@bp.get("/devices")
+@login_required("office", "admin")
+def list_devices():
+    """Every device session, newest first."""
+    return DeviceListSchema().dump({"devices": accounts.list_devices()})
+
+
+@bp.delete("/devices/<device_id>")
+@login_required("office", "admin")
+def revoke_device(device_id: str):
+    """Revoke a device: its token stops working at once."""
+    if not UUID_PATTERN.match(device_id):
+        raise NotFound("There is no such device.")
+    device = accounts.revoke_device(device_id.lower())
+    db.session.commit()
+    return DeviceSchema().dump(device)

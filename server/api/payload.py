@@ -1,0 +1,62 @@
+"""Read a request's JSON body without trusting it.
+
+`request.get_json()` would accept lone surrogates (which the database then
+refuses) and crash with RecursionError on deeply nested input. This reader
+checks the content type, parses once, bounds the nesting and rejects NUL
+characters and lone surrogates anywhere, keys included, before any schema
+sees the data.
+"""
+
+import json
+
+from flask import request
+
+from server.errors import BadRequest, Unprocessable, UnsupportedMediaType
+
+MAX_DEPTH = 32
+
+
+def read_json(required: bool = True):
+    """The request body as JSON values; a clear 4xx for anything else."""
+    if not request.mimetype == "application/json":
+        if not required and not request.get_data(cache=True):
+            return {}
+        raise UnsupportedMediaType("Send the body as application/json.")
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+        value = json.loads(text)
+    except UnicodeDecodeError as error:
+        raise BadRequest("The body is not valid UTF-8.", code="malformed_json") from error
+    except RecursionError as error:
+        raise BadRequest("The JSON is nested too deeply.", code="malformed_json") from error
+    except ValueError as error:
+        raise BadRequest(f"The body is not valid JSON: {error}", code="malformed_json") from error
+    check_values(value)
+    return value
+
+
+def check_values(value) -> None:
+    """Walk the parsed JSON without recursion: bound depth, refuse NULs and lone surrogates."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BadRequest(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="malformed_json")
+        if isinstance(item, str):
+            check_text(item)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                check_text(key)
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+
+
+def check_text(text: str) -> None:
+    if "\x00" in text:
+        raise Unprocessable("Text may not contain NUL characters.", code="invalid_text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise Unprocessable("Text may not contain lone surrogates.", code="invalid_text") from error

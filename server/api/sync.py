@@ -1,0 +1,69 @@
+"""Push a device's queued mutations; pull what changed since its cursor."""
+
+from flask import Blueprint, request
+from sqlalchemy.exc import OperationalError
+
+from schemas.api import PullResultSchema, PushResultSchema, PushSchema
+from schemas.fields import UUID_PATTERN
+from server.api.guard import current_actor, login_required
+from server.api.payload import read_json
+from server.errors import Unprocessable
+from server.extensions import db
+from server.models import utcnow
+from server.services import pull, records
+from server.services.positions import forget_changes
+
+bp = Blueprint("sync", __name__)
+
+MAX_PUSH_BYTES = 2 * 1024 * 1024
+RETRIES = 3
+
+
+@bp.post("/sync/push")
+@login_required()
+def push():
+    """Apply a device's queued edits in order, each exactly once."""
+    request.max_content_length = MAX_PUSH_BYTES
+    body = read_json()
+    if not isinstance(body, dict):
+        raise Unprocessable("The body is an object with sent_at and mutations.")
+    batch = PushSchema().load(body)
+    check_mutation_ids(batch["mutations"])
+    received_at = utcnow()
+    for attempt in range(RETRIES):
+        try:
+            results = records.apply_batch(current_actor(), batch["mutations"], batch["sent_at"], received_at)
+            db.session.commit()
+            break
+        except OperationalError as error:
+            # PostgreSQL may pick this request as a deadlock victim; it is safe to run again.
+            db.session.rollback()
+            forget_changes(db.session)
+            if attempt == RETRIES - 1 or not is_retryable(error):
+                raise
+    return PushResultSchema().dump({"results": results})
+
+
+def check_mutation_ids(mutations: list) -> None:
+    """Every mutation needs an object shape and a mid; without one no result can name it."""
+    problems = {}
+    for index, mutation in enumerate(mutations):
+        if not isinstance(mutation, dict):
+            problems[index] = ["A mutation is an object."]
+        elif not isinstance(mutation.get("mid"), str) or not UUID_PATTERN.match(mutation["mid"]):
+            problems[index] = ["mid must be a UUID."]
+    if problems:
+        raise Unprocessable("Some mutations cannot be identified; nothing was applied.", {"mutations": problems})
+
+
+def is_retryable(error: OperationalError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in ("40P01", "40001")
+
+
+@bp.get("/sync/pull")
+@login_required()
+def pull_changes():
+    """The changes the caller may read after its cursor, oldest first."""
+    page = pull.pull_changes(current_actor(), request.args.get("since"), request.args.get("limit"))
+    db.session.commit()
+    return PullResultSchema().dump(page)

@@ -1,0 +1,42 @@
+"""Shell commands: `flask --app server create-user` and `flask --app server seed-demo`."""
+
+import click
+from flask import Flask
+
+from server.extensions import db
+from server.services import accounts
+from server.services.actor import ROLES
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", required=True, type=click.Choice(ROLES))
+    @click.option("--company", help="Contractor company name (created if new).")
+    @click.option("--site", "sites", multiple=True, help="Limit the user to this site (created if new); repeatable.")
+    @click.option("--name", help="Display name (defaults to the username).")
+    @click.option("--password", help="Prompted for when left out.")
+    def create_user(username, role, company, sites, name, password):
+        """Create a user who can log in from a device."""
+        if password is None:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            user = accounts.create_user(username, role, password, name=name, company=company, sites=sites)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"Created {role} {username} ({user.id}).")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load the demo estate: buildings, checkpoints, templates, users and findings."""
+        from server.demo import seed
+
+        created = seed()
+        db.session.commit()
+        if not created:
+            click.echo("The demo estate is loaded already.")
+            return
+        click.echo("Demo estate loaded. Users (password: demo-patrol):")
+        for username, role in created:
+            click.echo(f"  {username:12} {role}")

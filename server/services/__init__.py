@@ -1,0 +1,1 @@
+"""What the routes call. Services flush and never commit: the route commits once."""

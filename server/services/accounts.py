@@ -1,0 +1,156 @@
+"""Users, passwords and device sessions.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106's
+second recommended profile). A login is a device session with its own random
+bearer token; only the token's SHA-256 is stored, so a leaked database holds
+no usable token. Failed logins are counted per username in the database, so
+the limit holds across workers.
+"""
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+
+from server.errors import NotFound, TooManyRequests, Unauthorized
+from server.extensions import db
+from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
+from server.services.actor import ROLES, Actor
+from server.services.positions import mark_changed
+from server.services.records import stamp_json
+from sync.merge import Stamp, flatten
+
+FAILURE_WINDOW = timedelta(minutes=1)
+MAX_FAILURES = 10
+SYSTEM_DEVICE = "00000000-0000-0000-0000-000000000000"
+
+password_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both failures take as long.
+UNKNOWN_USER_HASH = password_hasher.hash(secrets.token_hex(16))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_json(user: User) -> dict:
+    return {
+        "id": user.id, "username": user.username, "name": user.name, "role": user.role,
+        "company_id": user.company_id, "site_ids": sorted(site_ids_of(user.id) or []),
+    }
+
+
+def site_ids_of(user_id: str) -> frozenset[str] | None:
+    ids = db.session.execute(select(UserSite.site_id).where(UserSite.user_id == user_id)).scalars().all()
+    return frozenset(ids) if ids else None
+
+
+def login(username: str, password: str, device_name: str) -> dict:
+    """Open a device session; raise Unauthorized (same for both wrong fields) or TooManyRequests."""
+    since = utcnow() - FAILURE_WINDOW
+    failures = db.session.execute(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.username == username, LoginFailure.at > since)
+    ).scalar_one()
+    if failures >= MAX_FAILURES:
+        raise TooManyRequests("Too many failed logins; wait a minute and try again.", headers={"Retry-After": "60"})
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if not password_matches(user.password_hash if user else UNKNOWN_USER_HASH, password) or user is None:
+        db.session.add(LoginFailure(username=username, at=utcnow()))
+        raise Unauthorized("Wrong username or password.", code="bad_credentials")
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = password_hasher.hash(password)
+    token = secrets.token_urlsafe(32)
+    device = Device(id=str(uuid.uuid4()), user_id=user.id, name=device_name, token_hash=hash_token(token), created_at=utcnow(), last_seen_at=utcnow())
+    db.session.add(device)
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at <= since))
+    return {"token": token, "device_id": device.id, "user": user_json(user)}
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return password_hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(token: str | None) -> tuple[Actor, Device]:
+    """The actor behind a bearer token; Unauthorized for a missing, unknown or revoked one."""
+    if not token:
+        raise Unauthorized("Log in and send the token as 'Authorization: Bearer <token>'.", code="missing_token")
+    device = db.session.execute(select(Device).where(Device.token_hash == hash_token(token))).scalar_one_or_none()
+    if device is None or device.revoked_at is not None:
+        raise Unauthorized("This token is not valid; log in again.", code="invalid_token")
+    user = db.session.get(User, device.user_id)
+    actor = Actor(user_id=user.id, role=user.role, device_id=device.id, company_id=user.company_id, site_ids=site_ids_of(user.id))
+    return actor, device
+
+
+def list_devices() -> list[dict]:
+    rows = db.session.execute(select(Device, User).join(User, User.id == Device.user_id).order_by(Device.created_at.desc())).all()
+    return [device_json(device, user) for device, user in rows]
+
+
+def device_json(device: Device, user: User) -> dict:
+    return {
+        "device_id": device.id, "name": device.name, "user": user_json(user),
+        "created_at": device.created_at, "last_seen_at": device.last_seen_at, "revoked_at": device.revoked_at,
+    }
+
+
+def revoke_device(device_id: str) -> dict:
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise NotFound("There is no such device.")
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+    return device_json(device, db.session.get(User, device.user_id))
+
+
+def create_user(username: str, role: str, password: str, name: str | None = None,
+                company: str | None = None, sites: tuple[str, ...] = ()) -> User:
+    """Make a user; a named company or site that does not exist yet is created as a record."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role == "contractor" and not company:
+        raise ValueError("a contractor belongs to a company: pass --company")
+    if db.session.execute(select(User).where(User.username == username)).scalar_one_or_none():
+        raise ValueError(f"user {username!r} exists already")
+    user = User(id=str(uuid.uuid4()), username=username, name=name or username, role=role,
+                password_hash=password_hasher.hash(password), created_at=utcnow())
+    if company:
+        user.company_id = find_or_create_named("company", company).id
+    db.session.add(user)
+    db.session.flush()
+    for site_name in sites:
+        db.session.add(UserSite(user_id=user.id, site_id=find_or_create_named("site", site_name).id))
+    db.session.flush()
+    return user
+
+
+def find_or_create_named(record_type: str, name: str) -> Record:
+    """The live record of this type with this name, made by the system if there is none."""
+    candidates = db.session.execute(select(Record).where(Record.type == record_type, Record.deleted.is_(False))).scalars()
+    for record in candidates:
+        if record.fields.get("name") == name:
+            return record
+    return create_system_record(record_type, {"name": name})
+
+
+def create_system_record(record_type: str, fields: dict, record_id: str | None = None) -> Record:
+    """A record made from the shell (demo data, create-user), stamped as the system device."""
+    record_id = record_id or str(uuid.uuid4())
+    stamp = Stamp(utcnow(), SYSTEM_DEVICE, str(uuid.uuid4()), None)
+    record = Record(
+        id=record_id, type=record_type, version=1, deleted=False, fields=fields,
+        stamps={path: stamp_json(stamp, 1) for path in flatten(fields)}, created_at=utcnow(), updated_at=utcnow(),
+        site_id=record_id if record_type == "site" else None,
+        company_id=record_id if record_type == "company" else None,
+    )
+    db.session.add(record)
+    db.session.flush()
+    mark_changed(db.session, record)
+    return record

@@ -1,0 +1,103 @@
+"""Pull: the changes a caller may read, after its cursor, in feed order.
+
+A page reads the feed only up to the counter's committed value (see
+`positions`), so a cursor never passes a position that could still commit.
+Records that left the caller's audience come as revoked tombstones; a
+contractor also gets the sites, areas and checkpoints its findings hang on.
+"""
+
+from sqlalchemy import or_, select
+
+from server.errors import BadRequest
+from server.extensions import db
+from server.models import Record, ScopeExit
+from server.services import rights
+from server.services.actor import Actor
+from server.services.positions import current_position
+from server.services.records import record_json
+
+DEFAULT_LIMIT, MAX_LIMIT = 500, 1000
+
+
+def parse_limit(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    try:
+        return min(max(int(raw), 1), MAX_LIMIT)
+    except ValueError as error:
+        raise BadRequest("limit must be a whole number.", {"limit": ["Not a number."]}, code="invalid_limit") from error
+
+
+def parse_cursor(raw: str | None, top: int) -> int:
+    if raw is None or raw == "":
+        return 0
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        raise BadRequest("The cursor is not one this server issued.", {"since": ["Malformed cursor."]}, code="invalid_cursor")
+    position = int(raw)
+    if position > top:
+        raise BadRequest("The cursor is ahead of this server; pull again from the start.", {"since": ["Unknown cursor."]}, code="invalid_cursor")
+    return position
+
+
+def pull_changes(actor: Actor, since: str | None, limit_text: str | None) -> dict:
+    limit = parse_limit(limit_text)
+    top = current_position(db.session)
+    after = parse_cursor(since, top)
+    window = (Record.seq > after, Record.seq <= top)
+    records = db.session.execute(
+        select(Record).where(*window, record_scope(actor)).order_by(Record.seq).limit(limit + 1)
+    ).scalars().all()
+    entries = [(record.seq, record) for record in records]
+    audience = exit_audience(actor)
+    if audience is not None:
+        exits = db.session.execute(
+            select(ScopeExit).where(ScopeExit.seq > after, ScopeExit.seq <= top, audience).order_by(ScopeExit.seq).limit(limit + 1)
+        ).scalars().all()
+        entries += [(exit.seq, exit) for exit in exits]
+    entries.sort(key=lambda entry: entry[0])
+    has_more = len(entries) > limit
+    page = entries[:limit]
+    cursor = page[-1][0] if has_more else top
+
+    latest: dict[str, dict] = {}
+    for _, item in page:  # in feed order, so a later entry of the same record replaces an earlier one
+        latest.pop(item.record_id if isinstance(item, ScopeExit) else item.id, None)
+        if isinstance(item, ScopeExit):
+            latest[item.record_id] = {"type": item.record_type, "id": item.record_id, "deleted": True, "revoked": True}
+        else:
+            latest[item.id] = record_json(item)
+    if actor.is_contractor:
+        add_references(latest)
+    return {"changes": list(latest.values()), "cursor": str(cursor), "has_more": has_more}
+
+
+def record_scope(actor: Actor):
+    """The SQL condition for the records a caller may read."""
+    if actor.is_contractor:
+        references = rights.contractor_references(actor.company_id)
+        return or_(
+            (Record.company_id == actor.company_id) & Record.type.in_(rights.CONTRACTOR_TYPES),
+            Record.type.in_(("site", "area", "checkpoint")) & Record.id.in_(references),
+        )
+    if actor.site_ids is None:
+        return Record.seq.is_not(None)
+    return or_(Record.site_id.in_(actor.site_ids), Record.type.in_(rights.GLOBAL_TYPES))
+
+
+def exit_audience(actor: Actor):
+    """The SQL condition for the exits a caller must hear of; None when it sees everything."""
+    if actor.is_contractor:
+        return (ScopeExit.audience == "company") & (ScopeExit.audience_id == (actor.company_id or ""))
+    if actor.site_ids is None:
+        return None
+    return (ScopeExit.audience == "site") & ScopeExit.audience_id.in_(actor.site_ids)
+
+
+def add_references(latest: dict[str, dict]) -> None:
+    """A finding new to a contractor arrives with the places it hangs on, however old they are."""
+    findings = [entry["fields"] for entry in latest.values() if entry.get("type") == "finding" and not entry.get("deleted")]
+    missing = rights.references_of(findings) - set(latest)
+    if not missing:
+        return
+    for record in db.session.execute(select(Record).where(Record.id.in_(missing))).scalars():
+        latest[record.id] = record_json(record)

@@ -1,0 +1,46 @@
+"""What an answer to a checklist item may be, and whether it passes.
+
+A reading outside a number item's limits counts as a fail, as on paper: the
+inspector records what the gauge shows, and the limits decide.
+"""
+
+from typing import Any
+
+PASS_FAIL_VALUES = ("pass", "fail", "na")
+
+
+def answer_problem(item: dict, value: Any) -> str | None:
+    """Why `value` cannot answer `item`, or None when it can. None always can (unanswered)."""
+    if value is None:
+        return None
+    kind = item.get("kind")
+    if kind == "pass_fail" and value not in PASS_FAIL_VALUES:
+        return "Answer pass, fail or na."
+    if kind == "score":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "A score is a whole number."
+        if not item["min"] <= value <= item["max"]:
+            return f"A score is between {item['min']} and {item['max']}."
+    if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return "A reading is a number."
+    if kind == "text" and not isinstance(value, str):
+        return "Answer with text."
+    if kind == "choice" and value not in (item.get("choices") or ()):
+        return "Answer with one of the item's choices."
+    return None
+
+
+def item_outcome(item: dict, value: Any) -> str | None:
+    """'pass', 'fail' or 'na' for an answered item; None when it has no verdict."""
+    kind = item.get("kind")
+    if value is None:
+        return None
+    if kind == "pass_fail":
+        return value
+    if kind == "number":
+        low, high = item.get("min"), item.get("max")
+        out_of_range = (low is not None and value < low) or (high is not None and value > high)
+        return "fail" if out_of_range else "pass"
+    if kind == "score":
+        return "pass" if value > (item["min"] + item["max"]) / 2 else "fail"
+    return None
