@@ -66,7 +66,7 @@ class MutationSchema(Schema):
 
 class PushSchema(Schema):
     sent_at = UtcDateTime(required=True)
-    mutations = fields.List(fields.Raw(), required=True, validate=validate.Length(max=MAX_MUTATIONS))
+    mutations = fields.List(fields.Raw(), required=True)
 
 
 class RecordSchema(Schema):

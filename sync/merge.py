@@ -10,7 +10,8 @@ field that has changed since is a concurrent edit: the later stamp wins, ties
 broken by device id and then mutation id, so the outcome never depends on the
 order edits arrive in. The losing value comes back as a `Conflict` unless it
 equals the winner or both edits came from one device (a device's own edits
-are sequential, not concurrent).
+are sequential, not concurrent). Edits from other devices that agreed on a
+value are remembered, so when that value is overwritten they are reported too.
 
 Maps listed in `MERGED_MAPS` (an inspection's answers) merge per key: each
 key is a field path of its own, `answers.<key>`.
@@ -39,10 +40,16 @@ class Stamp:
 
 @dataclass(frozen=True)
 class FieldStamp:
-    """A field's last edit and the record version at which the field changed."""
+    """A field's last edit and the record version at which the field changed.
+
+    `agreeing` holds concurrent edits from other devices that set the same
+    value and lost only on time: if the value is later overwritten by a
+    concurrent edit, they lost too, and are reported with it.
+    """
 
     stamp: Stamp
     version: int
+    agreeing: tuple[Stamp, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class Merge:
 
     values: dict[str, Any] = field(default_factory=dict)
     stamps: dict[str, Stamp] = field(default_factory=dict)
+    agreeing: dict[str, tuple[Stamp, ...]] = field(default_factory=dict)
     lost: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
 
@@ -117,28 +125,49 @@ def merge_edit(
     merge = Merge()
     for path, value in incoming.items():
         previous = stamps.get(path)
-        has_value = path in current
+        current_value = current.get(path)
         if previous is None or previous.version <= base:
-            if not has_value or current[path] != value:
+            if path not in current or current_value != value:
                 merge.values[path] = value
             merge.stamps[path] = stamp
+            merge.agreeing[path] = ()
             continue
         # The field changed on the server after the edit's base: concurrent.
+        holders = (previous.stamp, *previous.agreeing)
         winner = max(previous.stamp, stamp, key=Stamp.order)
-        same_device = previous.stamp.device_id == stamp.device_id
-        if winner is stamp:
-            if current.get(path) != value:
-                merge.values[path] = value
-                if not same_device:
-                    merge.conflicts.append(
-                        Conflict(path, value, stamp, current.get(path), previous.stamp)
-                    )
+        if current_value == value:
+            merge.stamps[path] = winner
+            merge.agreeing[path] = tuple(s for s in (*holders, stamp) if s is not winner and s.device_id != winner.device_id)
+        elif winner is stamp:
+            merge.values[path] = value
             merge.stamps[path] = stamp
+            merge.agreeing[path] = ()
+            for holder in holders:
+                if holder.device_id != stamp.device_id:
+                    merge.conflicts.append(Conflict(path, value, stamp, current_value, holder))
         else:
-            if current.get(path) != value:
-                merge.lost.append(path)
-                if not same_device:
-                    merge.conflicts.append(
-                        Conflict(path, current.get(path), previous.stamp, value, stamp)
-                    )
+            merge.lost.append(path)
+            if stamp.device_id != previous.stamp.device_id:
+                merge.conflicts.append(Conflict(path, current_value, previous.stamp, value, stamp))
     return merge
+
+
+@dataclass(frozen=True)
+class FieldsState:
+    """A record's merge state: its version, flattened values and their stamps."""
+
+    version: int
+    values: dict[str, Any]
+    stamps: dict[str, FieldStamp]
+
+
+def apply_edit(state: FieldsState, incoming: dict[str, Any], stamp: Stamp, base_version: int | None) -> tuple[FieldsState, Merge]:
+    """Merge an edit and return the record's next state; the version grows only when a value changes."""
+    merge = merge_edit(state.values, state.stamps, incoming, stamp, base_version)
+    version = state.version + 1 if merge.values else state.version
+    stamps = dict(state.stamps)
+    for path, path_stamp in merge.stamps.items():
+        # A stamp-only update (same value, later edit) keeps the version the value changed at.
+        changed_at = version if path in merge.values or path not in state.stamps else state.stamps[path].version
+        stamps[path] = FieldStamp(path_stamp, changed_at, merge.agreeing.get(path, ()))
+    return FieldsState(version, {**state.values, **merge.values}, stamps), merge

@@ -3,11 +3,11 @@
 from flask import Blueprint, request
 from sqlalchemy.exc import OperationalError
 
-from schemas.api import PullResultSchema, PushResultSchema, PushSchema
+from schemas.api import MAX_MUTATIONS, PullResultSchema, PushResultSchema, PushSchema
 from schemas.fields import UUID_PATTERN
 from server.api.guard import current_actor, login_required
 from server.api.payload import read_json
-from server.errors import Unprocessable
+from server.errors import PayloadTooLarge, Unprocessable
 from server.extensions import db
 from server.models import utcnow
 from server.services import pull, records
@@ -28,6 +28,8 @@ def push():
     if not isinstance(body, dict):
         raise Unprocessable("The body is an object with sent_at and mutations.")
     batch = PushSchema().load(body)
+    if len(batch["mutations"]) > MAX_MUTATIONS:
+        raise PayloadTooLarge(f"At most {MAX_MUTATIONS} mutations a request; send the rest in another.", code="too_many_mutations")
     check_mutation_ids(batch["mutations"])
     received_at = utcnow()
     for attempt in range(RETRIES):

@@ -29,7 +29,7 @@ from server.services.actor import Actor
 from server.services.positions import mark_changed
 from sync.checklist import answer_problem
 from sync.clock import clock_offset, corrected_edit_time
-from sync.merge import FieldStamp, Stamp, flatten, merge_edit, unflatten
+from sync.merge import FieldStamp, FieldsState, Stamp, apply_edit, flatten, unflatten
 from sync.workflow import INITIAL_STATUS, Verdict, check_move
 
 OWNER_FIELDS = {"inspection": "inspector_id", "finding": "created_by", "comment": "author_id"}
@@ -226,9 +226,9 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
         if move is Verdict.STALE:
             status_lost, target = True, None
 
-    base_stamps = {path: field_stamp(value) for path, value in record.stamps.items()}
-    merge = merge_edit(current, base_stamps, incoming, stamp, mutation.get("base_version"))
-    new_paths = {**current, **merge.values}
+    state = FieldsState(record.version, current, {path: field_stamp(value) for path, value in record.stamps.items()})
+    merged, merge = apply_edit(state, incoming, stamp, mutation.get("base_version"))
+    new_paths = dict(merged.values)
     if target is not None:
         new_paths["status"] = target
     new_fields = unflatten(new_paths)
@@ -239,11 +239,8 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
     if target is not None:
         check_status_needs(record, new_fields, target)
 
-    version = record.version + 1 if (merge.values or target is not None) else record.version
-    stamps = dict(record.stamps)
-    for path, path_stamp in merge.stamps.items():
-        changed_at = version if path in merge.values else base_stamps[path].version if path in base_stamps else version
-        stamps[path] = stamp_json(path_stamp, changed_at)
+    version = merged.version if target is None or merged.version > record.version else record.version + 1
+    stamps = {path: stamp_json(fs.stamp, fs.version, fs.agreeing) for path, fs in merged.stamps.items()}
     if target is not None:
         stamps["status"] = stamp_json(stamp, version)
     for conflict in merge.conflicts:
@@ -254,7 +251,7 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
             move_record(record, resolve_place(record.type, record.id, new_fields), changes)
         record.fields, record.version, record.updated_at = new_fields, version, utcnow()
         changes.add(record)
-    record.stamps = stamps
+    record.stamps = {**record.stamps, **stamps}
 
     lost = sorted(set(merge.lost) | ({"status"} if status_lost else set()))
     if lost:
@@ -406,12 +403,16 @@ def record_json(record: Record) -> dict:
     }
 
 
-def stamp_json(stamp: Stamp, version: int) -> dict:
-    return {"at": stamp.edited_at.isoformat(), "device": stamp.device_id, "mid": stamp.mid, "user": stamp.user_id, "v": version}
+def stamp_json(stamp: Stamp, version: int, agreeing: tuple[Stamp, ...] = ()) -> dict:
+    data = {"at": stamp.edited_at.isoformat(), "device": stamp.device_id, "mid": stamp.mid, "user": stamp.user_id, "v": version}
+    if agreeing:
+        data["agreeing"] = [stamp_json(other, version) for other in agreeing]
+    return data
 
 
 def field_stamp(data: dict) -> FieldStamp:
-    return FieldStamp(Stamp(datetime.fromisoformat(data["at"]), data["device"], data["mid"], data.get("user")), data["v"])
+    agreeing = tuple(field_stamp(other).stamp for other in data.get("agreeing", ()))
+    return FieldStamp(Stamp(datetime.fromisoformat(data["at"]), data["device"], data["mid"], data.get("user")), data["v"], agreeing)
 
 
 def conflict_row(record: Record, conflict) -> Conflict:
