@@ -1,0 +1,140 @@
+"""Merge rules through the API (protocol §4): fields merge, later edits win, losers are kept."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.helpers import iso
+
+T0 = datetime.now(timezone.utc) - timedelta(hours=2)
+
+
+@pytest.fixture
+def second_office(make_user, login, office):
+    make_user("office2", "office")
+    return login("office2")
+
+
+def test_concurrent_edits_of_different_fields_both_survive(office, second_office, estate):
+    company = office.create("company", {"name": "Alpha", "trade": "fire"})
+
+    office.push_one("company", {"name": "Alpha Fire Ltd"}, record_id=company, base_version=1)
+    result = second_office.push_one("company", {"trade": "fire safety"}, record_id=company, base_version=1)
+
+    assert result["status"] == "applied"
+    assert office.fetch(company)["fields"] == {"name": "Alpha Fire Ltd", "trade": "fire safety"}
+
+
+@pytest.mark.parametrize("arrival", ["later_first", "earlier_first"])
+def test_the_later_edit_of_one_field_wins_whatever_order_they_arrive_in(office, second_office, estate, arrival):
+    company = office.create("company", {"name": "Alpha"})
+    earlier = office.mutation("company", {"name": "Earlier"}, record_id=company, base_version=1, edited_at=iso(T0))
+    later = second_office.mutation("company", {"name": "Later"}, record_id=company, base_version=1, edited_at=iso(T0 + timedelta(minutes=1)))
+    pushes = [(office, earlier), (second_office, later)]
+    if arrival == "later_first":
+        pushes.reverse()
+
+    results = [device.push(mutation)[0] for device, mutation in pushes]
+
+    assert office.fetch(company)["fields"]["name"] == "Later"
+    conflicts = office.get("/conflicts", query_string={"status": "open"}).get_json()["conflicts"]
+    assert [(c["field"], c["kept"]["value"], c["lost"]["value"]) for c in conflicts] == [("name", "Later", "Earlier")]
+    assert conflicts[0]["lost"]["user_id"] == office.user["id"] and conflicts[0]["status"] == "open"
+    if arrival == "later_first":
+        assert results[1]["status"] == "conflict" and results[1]["conflicts"] == ["name"]
+        assert results[1]["record"]["fields"]["name"] == "Later"
+
+
+def test_a_clock_an_hour_slow_is_corrected_before_edits_are_ordered(office, second_office, estate):
+    company = office.create("company", {"name": "Alpha"})
+    now = datetime.now(timezone.utc)
+    # The second phone's clock is an hour slow: its edit, really made 10 s ago, says 70 minutes ago.
+    slow_edit = second_office.mutation("company", {"name": "Slow clock, newer edit"}, record_id=company, base_version=1,
+                                       edited_at=iso(now - timedelta(hours=1, seconds=10)))
+    # The first phone's clock is right: its edit was made 5 minutes ago.
+    honest_edit = office.mutation("company", {"name": "Right clock, older edit"}, record_id=company, base_version=1,
+                                  edited_at=iso(now - timedelta(minutes=5)))
+
+    office.push(honest_edit)
+    result = second_office.push(slow_edit, sent_at=iso(now - timedelta(hours=1)))[0]
+
+    assert result["status"] == "applied"
+    assert office.fetch(company)["fields"]["name"] == "Slow clock, newer edit"
+
+
+def test_an_edit_dated_in_the_future_counts_as_made_on_arrival(office, second_office, estate):
+    company = office.create("company", {"name": "Alpha"})
+    future = datetime.now(timezone.utc) + timedelta(minutes=1)  # within tolerance, so not corrected
+    office.push(office.mutation("company", {"name": "Claims the future"}, record_id=company, base_version=1,
+                                edited_at=iso(future)))
+
+    second_office.push_one("company", {"name": "Really later"}, record_id=company, base_version=1,
+                           edited_at=iso(datetime.now(timezone.utc) + timedelta(seconds=50)))
+
+    # Both are capped at their arrival, so the one that arrived later is the later edit.
+    assert office.fetch(company)["fields"]["name"] == "Really later"
+
+
+def test_answers_merge_per_item_key(inspector, make_user, login, estate):
+    inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site,
+                                                 "answers": {"seal": {"value": "pass"}}})
+    make_user("office2", "office")
+    office = login("office2")
+
+    inspector.push_one("inspection", {"answers": {"pressure": {"value": 1.2, "note": "green zone"}}}, record_id=inspection, base_version=1)
+    office.push_one("inspection", {"answers": {"tidy": {"value": 4}}}, record_id=inspection, base_version=1)
+
+    answers = office.fetch(inspection)["fields"]["answers"]
+    assert answers == {"seal": {"value": "pass"}, "pressure": {"value": 1.2, "note": "green zone"}, "tidy": {"value": 4}}
+
+
+def test_an_answer_that_does_not_fit_its_item_is_rejected(inspector, estate):
+    result = inspector.push_one("inspection", {"template_id": estate.template, "site_id": estate.site,
+                                               "answers": {"seal": {"value": "maybe"}, "nope": {"value": 1}}})
+
+    assert result["status"] == "rejected"
+    assert set(result["error"]["fields"]["answers"]) == {"seal", "nope"}
+
+
+def test_a_delete_wins_over_a_concurrent_edit_and_a_later_edit_is_a_conflict(office, second_office, estate):
+    company = office.create("company", {"name": "Alpha"})
+    office.push_one("company", record_id=company, op="delete", base_version=1)
+
+    result = second_office.push_one("company", {"name": "Edited offline"}, record_id=company, base_version=1)
+
+    assert result["status"] == "conflict"
+    assert result["record"]["deleted"] is True
+    assert office.fetch(company)["deleted"] is True
+
+
+def test_office_resolves_a_conflict_by_keeping_the_other_value(office, second_office, estate):
+    company = office.create("company", {"name": "Alpha"})
+    office.push_one("company", {"name": "Earlier"}, record_id=company, base_version=1, edited_at=iso(T0))
+    second_office.push_one("company", {"name": "Later"}, record_id=company, base_version=1, edited_at=iso(T0 + timedelta(minutes=1)))
+    conflict = office.get("/conflicts?status=open").get_json()["conflicts"][0]
+
+    response = office.post(f"/conflicts/{conflict['id']}/resolve", json={"value": conflict["lost"]["value"]})
+
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "resolved"
+    assert office.fetch(company)["fields"]["name"] == "Earlier"
+    assert office.get("/conflicts?status=open").get_json()["conflicts"] == []
+    assert office.get("/conflicts?status=resolved").get_json()["conflicts"][0]["id"] == conflict["id"]
+
+
+def test_a_resolution_still_obeys_the_field_rules(office, second_office, estate):
+    company = office.create("company", {"name": "Alpha"})
+    office.push_one("company", {"name": "Earlier"}, record_id=company, base_version=1, edited_at=iso(T0))
+    second_office.push_one("company", {"name": "Later"}, record_id=company, base_version=1, edited_at=iso(T0 + timedelta(minutes=1)))
+    conflict = office.get("/conflicts").get_json()["conflicts"][0]
+
+    response = office.post(f"/conflicts/{conflict['id']}/resolve", json={"value": 12})
+
+    assert response.status_code == 422
+    assert office.fetch(company)["fields"]["name"] == "Later"
+
+
+def test_only_office_sees_conflicts_and_unknown_ones_are_404(office, inspector, estate):
+    assert inspector.get("/conflicts").status_code == 403
+    assert office.post("/conflicts/00000000-0000-0000-0000-000000000000/resolve", json={"value": 1}).status_code == 404
+    assert office.get("/conflicts?status=maybe").status_code == 400
