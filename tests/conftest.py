@@ -127,3 +127,16 @@ def contractor_b(estate, make_user, login):
     device = login("contractor_b")
     assert device.user["company_id"] == estate.company_b
     return device
+
+
+@pytest.fixture
+def live_server(instance_path):
+    """The server as it is deployed: gunicorn with several worker processes, over real HTTP."""
+    from tests.live import LiveServer
+
+    if TEST_DATABASE_URL:
+        empty_postgres()
+    server = LiveServer(instance_path, TEST_DATABASE_URL)
+    server.start()
+    yield server
+    server.stop()

@@ -121,6 +121,15 @@ class Device:
     def post(self, path, **kwargs):
         return self.client.post(f"/api/v1{path}", headers=self.headers, **kwargs)
 
+    def download(self, path: str):
+        """GET a file and close the response (Flask streams files from disk)."""
+        response = self.client.get(path, headers=self.headers)
+        try:
+            response.body = response.get_data()
+        finally:
+            response.close()
+        return response
+
     def upload(self, data: bytes, content_type="image/jpeg"):
         return self.client.put(f"/api/v1/blobs/{sha(data)}", headers=self.headers, data=data, content_type=content_type)
 

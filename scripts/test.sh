@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Install what the tests need and run the whole suite on SQLite, then on PostgreSQL.
+#
+#   TEST_POSTGRES_URL  the PostgreSQL database to test on
+#                      (default postgresql://postgres@127.0.0.1:5432/test)
+#   SKIP_POSTGRES=1    run on SQLite only (never in CI)
+#   extra arguments    are passed to pytest, e.g. scripts/test.sh -k pull
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+POSTGRES_URL=${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+postgres_answers() {
+  .venv/bin/python - "$POSTGRES_URL" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except Exception as error:
+    sys.exit(f"PostgreSQL at {sys.argv[1]}: {error}")
+PY
+}
+
+run_postgres=1
+if [ "${SKIP_POSTGRES:-}" = 1 ] && [ "${CI:-}" != true ]; then
+  run_postgres=0
+elif ! postgres_answers; then
+  # On our machines the cluster is installed; start it if it is down.
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+    sleep 2
+  fi
+  if ! postgres_answers; then
+    echo "PostgreSQL is needed for the second half of the suite (or SKIP_POSTGRES=1 outside CI)." >&2
+    exit 1
+  fi
+fi
+
+echo "== tests on SQLite"
+env -u TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
+if [ "$run_postgres" = 1 ]; then
+  echo "== tests on PostgreSQL ($POSTGRES_URL)"
+  TEST_DATABASE_URL="$POSTGRES_URL" .venv/bin/python -m pytest "$@"
+else
+  echo "== PostgreSQL skipped (SKIP_POSTGRES=1)"
+fi

@@ -1,0 +1,109 @@
+"""Run the server in gunicorn for tests that need real HTTP and several workers."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+PASSWORD = "correct horse battery"
+WORKERS = 4
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, instance_path: Path, database_url: str | None):
+        self.env = {**os.environ, "INSTANCE_PATH": str(instance_path)}
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+        else:
+            self.env.pop("DATABASE_URL", None)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def flask(self, *args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "flask", "--app", "server", *args], env=self.env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", "server:create_app()"],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/api/v1/openapi.json", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+            if self.process.poll() is not None:
+                raise RuntimeError(self.process.stderr.read().decode())
+        raise RuntimeError("the server did not start in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            _, errors = self.process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, errors = self.process.communicate()
+        self.errors = errors.decode()
+
+    def create_user(self, username: str, role: str, *extra: str) -> None:
+        self.flask("create-user", username, "--role", role, "--password", PASSWORD, *extra)
+
+    def login(self, username: str, device_name: str = "phone") -> "HttpDevice":
+        response = requests.post(f"{self.url}/api/v1/auth/login", timeout=30,
+                                 json={"username": username, "password": PASSWORD, "device_name": device_name})
+        assert response.status_code == 200, response.text
+        return HttpDevice(self.url, response.json())
+
+
+class HttpDevice:
+    """A device talking to the server over HTTP with requests, as a phone would."""
+
+    def __init__(self, url: str, login_body: dict):
+        self.url = url
+        self.login_body = login_body
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {login_body['token']}"
+        self.user = login_body["user"]
+        self.cursor = None
+        self.records: dict[str, dict] = {}
+
+    def push(self, mutations: list[dict]) -> list[dict]:
+        from tests.helpers import now_iso
+
+        response = self.session.post(f"{self.url}/api/v1/sync/push", json={"sent_at": now_iso(), "mutations": mutations}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()["results"]
+
+    def sync_down(self, limit: int | None = None) -> dict[str, dict]:
+        while True:
+            params = {"since": self.cursor} if self.cursor else {}
+            if limit:
+                params["limit"] = limit
+            response = self.session.get(f"{self.url}/api/v1/sync/pull", params=params, timeout=60)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            for change in page["changes"]:
+                if change.get("revoked"):
+                    self.records.pop(change["id"], None)
+                else:
+                    self.records[change["id"]] = change
+            self.cursor = page["cursor"]
+            if not page["has_more"]:
+                return self.records
