@@ -248,7 +248,10 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
 
     if version != record.version:
         if changed & PLACE_FIELDS:
-            move_record(record, resolve_place(record.type, record.id, new_fields), changes)
+            place = resolve_place(record.type, record.id, new_fields)
+            if place["site_id"] is not None and not actor.covers_site(place["site_id"]):
+                raise Rejected("forbidden", "You may not move this record to a site outside yours.", {"site_id": ["Not one of your sites."]})
+            move_record(record, place, changes)
         record.fields, record.version, record.updated_at = new_fields, version, utcnow()
         changes.add(record)
     record.stamps = {**record.stamps, **stamps}

@@ -151,3 +151,15 @@ def test_deleted_records_come_as_tombstones_without_fields(office, inspector, es
     change = inspector.pull(inspector.cursor).get_json()["changes"][0]
 
     assert change == {"type": "company", "id": company, "version": 2, "deleted": True, "fields": {}}
+
+
+def test_a_site_limited_office_user_may_not_move_a_record_out_of_its_sites(office, make_user, login, estate):
+    make_user("north", "office", sites=["North Estate"])
+    north = login("north")
+    north_site = north.user["site_ids"][0]
+    finding = north.create("finding", {"site_id": north_site, "category": "cleaning", "title": "Litter", "severity": "low"})
+
+    result = north.push_one("finding", {"site_id": estate.site}, record_id=finding)
+
+    assert result["status"] == "rejected" and result["error"]["code"] == "forbidden"
+    assert office.fetch(finding)["fields"]["site_id"] == north_site
