@@ -116,8 +116,8 @@ class ConflictSchema(Schema):
     kept = fields.Nested(StampedValueSchema)
     lost = fields.Nested(StampedValueSchema)
     status = fields.String()
-    created_at = fields.String()
-    resolved_at = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    resolved_at = UtcDateTime(allow_none=True)
     resolved_by = fields.String(allow_none=True)
 
 

@@ -66,6 +66,8 @@ def parse_utc(value) -> datetime:
 
 def format_utc(moment: datetime) -> str:
     """The protocol's time format: UTC with milliseconds and a Z."""
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+        moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 

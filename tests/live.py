@@ -82,6 +82,7 @@ class HttpDevice:
         self.session.headers["Authorization"] = f"Bearer {login_body['token']}"
         self.user = login_body["user"]
         self.cursor = None
+        self.pulls = 0
         self.records: dict[str, dict] = {}
 
     def push(self, mutations: list[dict]) -> list[dict]:
@@ -99,6 +100,7 @@ class HttpDevice:
             response = self.session.get(f"{self.url}/api/v1/sync/pull", params=params, timeout=60)
             assert response.status_code == 200, response.text
             page = response.json()
+            self.pulls += 1
             for change in page["changes"]:
                 if change.get("revoked"):
                     self.records.pop(change["id"], None)

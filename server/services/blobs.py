@@ -101,7 +101,10 @@ def put_blob(actor: Actor, sha256: str, content_type: str | None, data: bytes) -
     if db.session.get(Blob, sha256) is not None:
         return False
     with blob_lock(sha256):
-        return store_verified(sha256, data)
+        stored = store_verified(sha256, data)
+        partial_path(sha256).unlink(missing_ok=True)  # a whole upload replaces one in progress
+        partial_meta_path(sha256).unlink(missing_ok=True)
+        return stored
 
 
 def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text: str | None,

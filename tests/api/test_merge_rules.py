@@ -40,6 +40,7 @@ def test_the_later_edit_of_one_field_wins_whatever_order_they_arrive_in(office, 
     conflicts = office.get("/conflicts", query_string={"status": "open"}).get_json()["conflicts"]
     assert [(c["field"], c["kept"]["value"], c["lost"]["value"]) for c in conflicts] == [("name", "Later", "Earlier")]
     assert conflicts[0]["lost"]["user_id"] == office.user["id"] and conflicts[0]["status"] == "open"
+    assert conflicts[0]["created_at"].endswith("Z") and conflicts[0]["kept"]["edited_at"].endswith("Z")
     if arrival == "later_first":
         assert results[1]["status"] == "conflict" and results[1]["conflicts"] == ["name"]
         assert results[1]["record"]["fields"]["name"] == "Later"
