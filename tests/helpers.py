@@ -36,6 +36,15 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def apply_changes(records: dict[str, dict], changes: list[dict]) -> None:
+    """Keep a local replica as a device does: a revoked record is dropped, anything else replaced."""
+    for change in changes:
+        if change.get("revoked"):
+            records.pop(change["id"], None)
+        else:
+            records[change["id"]] = change
+
+
 class Device:
     """One logged-in device, through the Flask test client."""
 
@@ -95,11 +104,7 @@ class Device:
             response = self.pull(self.cursor, limit)
             assert response.status_code == 200, response.get_json()
             page = response.get_json()
-            for change in page["changes"]:
-                if change.get("revoked"):
-                    self.records.pop(change["id"], None)
-                else:
-                    self.records[change["id"]] = change
+            apply_changes(self.records, page["changes"])
             self.cursor = page["cursor"]
             if not page["has_more"]:
                 return self.records

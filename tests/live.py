@@ -9,6 +9,8 @@ from pathlib import Path
 
 import requests
 
+from tests.helpers import apply_changes, now_iso
+
 PASSWORD = "correct horse battery"
 WORKERS = 4
 
@@ -86,8 +88,6 @@ class HttpDevice:
         self.records: dict[str, dict] = {}
 
     def push(self, mutations: list[dict]) -> list[dict]:
-        from tests.helpers import now_iso
-
         response = self.session.post(f"{self.url}/api/v1/sync/push", json={"sent_at": now_iso(), "mutations": mutations}, timeout=60)
         assert response.status_code == 200, response.text
         return response.json()["results"]
@@ -101,11 +101,7 @@ class HttpDevice:
             assert response.status_code == 200, response.text
             page = response.json()
             self.pulls += 1
-            for change in page["changes"]:
-                if change.get("revoked"):
-                    self.records.pop(change["id"], None)
-                else:
-                    self.records[change["id"]] = change
+            apply_changes(self.records, page["changes"])
             self.cursor = page["cursor"]
             if not page["has_more"]:
                 return self.records
