@@ -34,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("BLOB_FOLDER"):
         app.config["BLOB_FOLDER"] = os.environ["BLOB_FOLDER"]
+    if os.environ.get("APP_VERSION_SALT"):  # forces a new app version on the phones without a code change
+        app.config["APP_VERSION_SALT"] = os.environ["APP_VERSION_SALT"]
     if test_config:
         app.config.update(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = with_psycopg(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -1,17 +1,45 @@
-"""What the server answers outside the API: security headers, and the front page."""
+"""What the server answers outside the API: the PWA's files, and security headers.
 
-from flask import Flask, request
+The app has no build step: its files are served as they are from `pwa/`.
+Only `sw.js` is filled in when served, with the list of app-shell files and
+a version hashed from their contents, so any change to any file installs a
+new service worker (and a new cache) on the phones.
+"""
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, Response, abort, request, send_from_directory
+
+PWA_FOLDER = Path(__file__).resolve().parent.parent / "pwa"
+SHELL_SUFFIXES = {".html", ".js", ".css", ".webmanifest", ".png", ".svg"}
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-PAGE_POLICY = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+PAGE_POLICY = ("default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self'; "
+               "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
-FRONT_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Estate Patrol</title></head>
-<body><h1>Estate Patrol sync server</h1>
-<p>The sync API is at <a href="/api/v1/openapi.json">/api/v1</a> (OpenAPI description).
-The inspector, office and contractor app is not built yet.</p></body></html>
-"""
+
+def shell_files() -> list[str]:
+    """The URL paths the service worker caches: every app file but the worker itself."""
+    files = sorted(
+        "/" + path.relative_to(PWA_FOLDER).as_posix()
+        for path in PWA_FOLDER.rglob("*")
+        if path.is_file() and path.suffix in SHELL_SUFFIXES and path.name not in ("sw.js", "index.html")
+    )
+    return ["/", *files]
+
+
+@lru_cache(maxsize=8)
+def service_worker_source(salt: str) -> str:
+    digest = hashlib.sha256(salt.encode())
+    for path in sorted(PWA_FOLDER.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(PWA_FOLDER).as_posix().encode())
+            digest.update(path.read_bytes())
+    source = (PWA_FOLDER / "sw.js").read_text()
+    files = ", ".join(f'"{name}"' for name in shell_files())
+    return source.replace('"__VERSION__"', f'"{digest.hexdigest()[:12]}"').replace('"__SHELL_FILES__"', f"[{files}]")
 
 
 def register_web(app: Flask) -> None:
@@ -21,11 +49,27 @@ def register_web(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
         headers.setdefault("Content-Security-Policy", API_POLICY if request.path.startswith("/api/") else PAGE_POLICY)
         if request.path.startswith("/api/") and "Cache-Control" not in headers:
             headers["Cache-Control"] = "no-store"
         return response
 
     @app.get("/")
-    def front_page():
-        return FRONT_PAGE
+    def index():
+        response = send_from_directory(PWA_FOLDER, "index.html", max_age=0)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @app.get("/sw.js")
+    def service_worker():
+        source = service_worker_source(app.config.get("APP_VERSION_SALT", ""))
+        return Response(source, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/<path:filename>")
+    def app_file(filename: str):
+        if filename.startswith("api/") or Path(filename).suffix not in SHELL_SUFFIXES:
+            abort(404)
+        response = send_from_directory(PWA_FOLDER, filename, max_age=0)
+        response.headers["Cache-Control"] = "no-cache"
+        return response

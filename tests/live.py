@@ -67,9 +67,9 @@ class LiveServer:
     def create_user(self, username: str, role: str, *extra: str) -> None:
         self.flask("create-user", username, "--role", role, "--password", PASSWORD, *extra)
 
-    def login(self, username: str, device_name: str = "phone") -> "HttpDevice":
+    def login(self, username: str, device_name: str = "phone", password: str = PASSWORD) -> "HttpDevice":
         response = requests.post(f"{self.url}/api/v1/auth/login", timeout=30,
-                                 json={"username": username, "password": PASSWORD, "device_name": device_name})
+                                 json={"username": username, "password": password, "device_name": device_name})
         assert response.status_code == 200, response.text
         return HttpDevice(self.url, response.json())
 

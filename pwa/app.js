@@ -1,0 +1,126 @@
+/**
+ * The app: shell, routes, and the occasions to sync. Each screen lives in views/.
+ */
+
+import * as db from './db.js';
+import { currentLanguage, setLanguage, t } from './i18n.js';
+import { applyUpdate, checkForUpdate, onUpdateReady, registerServiceWorker } from './sw-bridge.js';
+import { logout, onChange, startAutoSync, syncNow } from './sync.js';
+import { renderCheckpoint, renderCheckpoints } from './views/checkpoints.js';
+import { h, replace } from './views/dom.js';
+import { renderFinding, renderFindings, renderInspections, renderNewFinding } from './views/findings.js';
+import { renderInspection } from './views/inspection.js';
+import { languageSwitch, renderLogin } from './views/login.js';
+import { renderStatusBar, renderSyncView } from './views/status.js';
+
+const main = document.getElementById('main');
+const statusBar = document.getElementById('sync-status');
+const nav = document.getElementById('nav');
+const banner = document.getElementById('banner');
+let storageText = '';
+let rendering = Promise.resolve();
+
+const ROUTES = [
+  [/^#\/checkpoints$/, () => renderCheckpoints(main)],
+  [/^#\/checkpoint\/([\w-]+)$/, (id) => renderCheckpoint(main, id)],
+  [/^#\/inspection\/([\w-]+)$/, (id) => renderInspection(main, id)],
+  [/^#\/inspections$/, () => renderInspections(main)],
+  [/^#\/finding\/new(?:\?(.*))?$/, (query) => renderNewFinding(main, new URLSearchParams(query || ''))],
+  [/^#\/finding\/([\w-]+)$/, (id) => renderFinding(main, id)],
+  [/^#\/findings$/, () => renderFindings(main)],
+  [/^#\/sync$/, async () => renderSyncView(main, { user: (await db.getMeta('session')).user, storage: storageText, onLogout })],
+];
+
+async function route() {
+  const session = await db.getMeta('session');
+  nav.hidden = !session;
+  if (!session) {
+    renderLogin(main, { onLoggedIn, onLanguage: () => { drawChrome(); route(); } });
+    return;
+  }
+  if (session.user.role !== 'inspector') {
+    replace(main, h('h1', {}, t('app_name')), h('p', {}, t('role_not_ready', { role: session.user.role })),
+      h('button', { type: 'button', onclick: onLogout }, t('log_out')));
+    return;
+  }
+  const hash = location.hash || '#/checkpoints';
+  for (const [pattern, render] of ROUTES) {
+    const match = hash.match(pattern);
+    if (match) {
+      await render(...match.slice(1));
+      markCurrentNav(hash);
+      return;
+    }
+  }
+  location.hash = '#/checkpoints';
+}
+
+function markCurrentNav(hash) {
+  for (const link of nav.querySelectorAll('a')) {
+    const section = link.getAttribute('href');
+    link.toggleAttribute('aria-current', hash.startsWith(section) || hash.startsWith(section.replace(/s$/, '')));
+  }
+}
+
+function rerender() {
+  rendering = rendering.then(route).catch((error) => console.error(error));
+  return rendering;
+}
+
+async function onLoggedIn() {
+  location.hash = '#/checkpoints';
+  await syncNow();
+  rerender();
+}
+
+async function onLogout() {
+  await logout();
+  location.hash = '';
+  rerender();
+}
+
+function drawChrome() {
+  document.title = t('app_name');
+  document.getElementById('app-title').textContent = t('app_name');
+  for (const link of nav.querySelectorAll('a')) link.textContent = t(link.dataset.label);
+  document.getElementById('language-slot').replaceChildren(languageSwitch(() => { drawChrome(); rerender(); renderStatusBar(statusBar); }));
+}
+
+/** Ask for storage the browser will not evict, and notice if it was cleared under us. */
+async function checkStorage() {
+  const hadSession = localStorage.getItem('estate-patrol-had-session') === '1';
+  const session = await db.getMeta('session');
+  if (hadSession && !session) showBanner(t('storage_cleared'));
+  if (!navigator.storage?.persist) return;
+  const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
+  storageText = persisted ? t('storage_persisted') : t('storage_not_persisted');
+  if (!persisted && session) showBanner(storageText, 'quiet');
+}
+
+function showBanner(text, tone = 'alert', action = null) {
+  replace(banner, h('p', {}, text), action);
+  banner.dataset.tone = tone;
+  banner.hidden = false;
+}
+
+async function start() {
+  setLanguage(currentLanguage());
+  drawChrome();
+  window.addEventListener('hashchange', rerender);
+  onChange(() => {
+    renderStatusBar(statusBar);
+    // Lists show what a sync brought; a form being filled in is left alone.
+    if (!/^#\/(inspection|finding)\//.test(location.hash)) rerender();
+  });
+  await checkStorage();
+  await rerender();
+  renderStatusBar(statusBar);
+  startAutoSync();
+  onUpdateReady(() => showBanner(t('update_available'), 'busy',
+    h('button', { type: 'button', id: 'update-now', onclick: () => applyUpdate() }, t('update_now'))));
+  registerServiceWorker().then(() => setInterval(checkForUpdate, 10 * 60 * 1000)).catch((error) => console.warn('service worker', error));
+  setInterval(() => renderStatusBar(statusBar), 30 * 1000);
+  document.body.dataset.ready = 'true';
+}
+
+start();

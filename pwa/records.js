@@ -1,0 +1,85 @@
+/**
+ * The changes a user makes, as local records plus outbox mutations.
+ *
+ * Each function builds the new local state and the mutation the server will
+ * get, and saves both in one transaction (db.saveWithOutbox). Records made
+ * here get ids on the phone, so everything works offline.
+ */
+
+import * as db from './db.js';
+
+const newId = () => crypto.randomUUID();
+const now = () => new Date().toISOString();
+
+/** Merge fields as the server does: the answers map merges per item key. */
+function mergeFields(current, changes) {
+  const merged = { ...current, ...changes };
+  if (changes.answers) merged.answers = { ...(current.answers || {}), ...changes.answers };
+  return merged;
+}
+
+function change(record, fields, { isNew = false } = {}) {
+  const mutation = { mid: newId(), type: record.type, id: record.id, op: 'upsert', fields,
+                     base_version: isNew ? null : record.version || null };
+  return { record: { ...record, fields: mergeFields(isNew ? {} : record.fields, fields) }, mutation };
+}
+
+/** An edit of a stored record, built inside the saving transaction. */
+function edit(id, fields) {
+  return { id, make: (current) => change(current, fields) };
+}
+
+function fresh(type, fields) {
+  return change({ type, id: newId(), version: 0, deleted: false, fields: {} }, fields, { isNew: true });
+}
+
+export async function currentUser() {
+  return (await db.getMeta('session'))?.user;
+}
+
+export async function startInspection(template, checkpoint) {
+  const user = await currentUser();
+  const created = fresh('inspection', {
+    template_id: template.id, site_id: checkpoint.fields.site_id, area_id: checkpoint.fields.area_id ?? null,
+    checkpoint_id: checkpoint.id, inspector_id: user.id, status: 'draft', started_at: now(), answers: {},
+  });
+  await db.saveWithOutbox([created]);
+  return created.record.id;
+}
+
+export async function saveAnswer(inspectionId, key, answer) {
+  await db.saveWithOutbox([edit(inspectionId, { answers: { [key]: answer } })]);
+}
+
+export async function submitInspection(inspectionId, score) {
+  await db.saveWithOutbox([edit(inspectionId, { status: 'submitted', completed_at: now(), score })]);
+}
+
+export async function addPhoto(parentType, parentId, itemKey, role, prepared) {
+  const photo = fresh('photo', { blob: prepared.sha256, parent_type: parentType, parent_id: parentId,
+                                 item_key: itemKey, role, taken_at: now() });
+  const known = await db.getBlob(prepared.sha256);
+  await db.saveWithOutbox([photo], known ? [] : [prepared]);
+  return photo.record.id;
+}
+
+export async function removePhoto(photoId) {
+  await db.saveWithOutbox([{ id: photoId, make: (record) => ({
+    record: { ...record, deleted: true },
+    mutation: { mid: newId(), type: 'photo', id: photoId, op: 'delete', base_version: record.version || null },
+  }) }]);
+}
+
+/** A finding and copies of the photos that show it (the bytes are stored once, by hash). */
+export async function createFinding(fields, photoHashes) {
+  const user = await currentUser();
+  const finding = fresh('finding', { ...fields, created_by: user.id, status: 'open' });
+  const photos = photoHashes.map((sha256) => fresh('photo', { blob: sha256, parent_type: 'finding', parent_id: finding.record.id,
+                                                              item_key: fields.item_key ?? null, role: 'before', taken_at: now() }));
+  await db.saveWithOutbox([finding, ...photos]);
+  return finding.record.id;
+}
+
+export async function editRecord(id, fields) {
+  await db.saveWithOutbox([edit(id, fields)]);
+}

@@ -1,0 +1,247 @@
+/**
+ * Everything that talks to the server: log in, push the outbox, upload photo
+ * bytes in resumable chunks, pull what changed. Only this module calls the API.
+ *
+ * A sync is: push every queued mutation (in order, in batches), upload every
+ * photo the server does not hold yet, then pull until nothing more is waiting.
+ * It runs on start, on `online`, when the app comes back to the foreground,
+ * every few minutes, and on the button; one at a time (a Web Lock keeps two
+ * tabs from pushing the same outbox at once; the server's exactly-once rule
+ * would absorb it anyway).
+ */
+
+import * as db from './db.js';
+
+const API = '/api/v1';
+const PUSH_BATCH = 100;
+const PULL_LIMIT = 500;
+export const CHUNK_BYTES = 256 * 1024;
+const PERIOD_MS = 3 * 60 * 1000;
+
+const listeners = new Set();
+let state = { phase: 'idle', online: navigator.onLine, error: null, upload: null };
+
+/** Subscribe to sync state changes; returns an unsubscribe function. */
+export function onChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function update(patch) {
+  state = { ...state, ...patch };
+  for (const listener of listeners) listener(state);
+}
+
+export const syncState = () => state;
+
+export class AuthError extends Error {}
+
+async function session() {
+  return db.getMeta('session');
+}
+
+async function call(path, { method = 'GET', body, headers = {}, token } = {}) {
+  const auth = token ?? (await session())?.token;
+  const init = { method, headers: { ...headers }, cache: 'no-store' };
+  if (auth) init.headers.Authorization = `Bearer ${auth}`;
+  if (body !== undefined) {
+    if (body instanceof Blob) {
+      init.body = body;
+    } else {
+      init.body = JSON.stringify(body);
+      init.headers['Content-Type'] = 'application/json';
+    }
+  }
+  const response = await fetch(API + path, init);
+  if (response.status === 401 && path !== '/auth/login') {
+    throw new AuthError('This device was logged out or revoked; log in again.');
+  }
+  return response;
+}
+
+async function errorMessage(response) {
+  try {
+    return (await response.json()).error.message;
+  } catch {
+    return `The server answered ${response.status}.`;
+  }
+}
+
+export async function login(username, password, deviceName) {
+  const response = await call('/auth/login', { method: 'POST', body: { username, password, device_name: deviceName } });
+  if (!response.ok) throw new Error(await errorMessage(response));
+  const body = await response.json();
+  const previous = await session();
+  const waiting = (await db.outboxEntries()).length;
+  if (previous && previous.user.id !== body.user.id && waiting) {
+    throw new Error(`${waiting} changes of ${previous.user.username} are still waiting; log in as ${previous.user.username} to send them first.`);
+  }
+  if (previous && previous.user.id !== body.user.id) await db.clearAll();
+  await db.setMeta('session', { token: body.token, device_id: body.device_id, user: body.user });
+  localStorage.setItem('estate-patrol-had-session', '1');
+  return body.user;
+}
+
+export async function logout() {
+  try {
+    await call('/auth/logout', { method: 'POST' });
+  } catch {
+    // Offline: the token stays valid until office revokes it; the phone forgets it anyway.
+  }
+  await db.clearAll();
+  localStorage.removeItem('estate-patrol-had-session');
+}
+
+/** Run one sync unless one is running; resolves when it ends. */
+export async function syncNow() {
+  if (!(await session())) return;
+  const run = () => syncOnce();
+  if (navigator.locks) return navigator.locks.request('estate-patrol-sync', { ifAvailable: true }, (lock) => (lock ? run() : null));
+  return run();
+}
+
+let running = null;
+async function syncOnce() {
+  if (running) return running;
+  running = (async () => {
+    update({ phase: 'syncing', error: null });
+    try {
+      await pushOutbox();
+      await uploadPhotos();
+      await pullChanges();
+      const waiting = await pendingCounts();
+      if (!waiting.changes && !waiting.photos) await db.setMeta('lastSyncAt', new Date().toISOString());
+      update({ phase: 'idle', online: true, error: null, upload: null });
+    } catch (error) {
+      const offline = error instanceof TypeError; // fetch's network failure
+      update({ phase: offline ? 'offline' : 'error', online: !offline, upload: null,
+               error: offline ? null : error, authRequired: error instanceof AuthError });
+    } finally {
+      running = null;
+      notifyData();
+    }
+  })();
+  return running;
+}
+
+function notifyData() {
+  for (const listener of listeners) listener(state);
+}
+
+async function pushOutbox() {
+  for (;;) {
+    const entries = (await db.outboxEntries()).slice(0, PUSH_BATCH);
+    if (!entries.length) return;
+    const mutations = entries.map(({ seq, ...mutation }) => mutation);
+    const response = await call('/sync/push', { method: 'POST', body: { sent_at: new Date().toISOString(), mutations } });
+    if (!response.ok) throw new Error(await errorMessage(response));
+    const { results } = await response.json();
+    const serverRecords = [];
+    const versions = {};
+    const newNotices = [];
+    results.forEach((result, index) => {
+      const mutation = mutations[index];
+      const status = result.status === 'duplicate' ? result.first_status : result.status;
+      if (status === 'applied') {
+        if (result.version) versions[mutation.id] = result.version;
+      } else if (status === 'conflict') {
+        if (result.record) serverRecords.push(result.record);
+        newNotices.push({ kind: 'conflict', type: mutation.type, record_id: mutation.id, fields: result.conflicts || [],
+                          tried: mutation.fields || {}, at: new Date().toISOString() });
+      } else {
+        newNotices.push({ kind: 'rejected', type: mutation.type, record_id: mutation.id,
+                          message: result.error?.message || 'Refused by the server.', fields: result.error?.fields || null,
+                          at: new Date().toISOString() });
+      }
+    });
+    await db.settlePushed(entries.map((entry) => entry.seq), serverRecords, versions, newNotices);
+  }
+}
+
+async function uploadPhotos() {
+  const blobs = await db.pendingBlobs();
+  const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
+  let sent = 0;
+  for (const [index, blob] of blobs.entries()) {
+    update({ upload: { index: index + 1, count: blobs.length, sent, total } });
+    await uploadOne(blob, (bytes) => update({ upload: { index: index + 1, count: blobs.length, sent: sent + bytes, total } }));
+    sent += blob.size;
+    await db.markBlobUploaded(blob.sha256);
+  }
+}
+
+/** Send a photo's bytes from wherever the server stopped receiving them. */
+export async function uploadOne(blob, progress = () => {}) {
+  const url = `/blobs/${blob.sha256}`;
+  const head = await call(url, { method: 'HEAD' });
+  let offset = head.status === 404 ? 0 : Number(head.headers.get('Upload-Offset'));
+  if (head.ok && offset === Number(head.headers.get('Upload-Length'))) return;
+  while (offset < blob.size) {
+    const chunk = blob.bytes.slice(offset, offset + CHUNK_BYTES);
+    const response = await call(url, {
+      method: 'PATCH', body: chunk,
+      headers: { 'Content-Type': blob.type, 'Upload-Offset': String(offset), 'Upload-Length': String(blob.size) },
+    });
+    if (response.status === 409) {
+      offset = Number(response.headers.get('Upload-Offset'));
+      continue;
+    }
+    if (!response.ok) throw new Error(`Photo upload refused: ${await errorMessage(response)}`);
+    offset = Number(response.headers.get('Upload-Offset'));
+    progress(offset);
+  }
+}
+
+async function pullChanges() {
+  for (;;) {
+    const cursor = await db.getMeta('cursor');
+    const query = new URLSearchParams({ limit: String(PULL_LIMIT) });
+    if (cursor) query.set('since', cursor);
+    const response = await call(`/sync/pull?${query}`);
+    if (response.status === 400 && cursor) {
+      await db.setMeta('cursor', null); // the server was reset: start again from the beginning
+      continue;
+    }
+    if (!response.ok) throw new Error(await errorMessage(response));
+    const page = await response.json();
+    await db.applyPulled(page.changes, page.cursor);
+    if (!page.has_more) return;
+  }
+}
+
+/** How many changes and photos wait on this phone. */
+export async function pendingCounts() {
+  const [entries, blobs] = await Promise.all([db.outboxEntries(), db.pendingBlobs()]);
+  return { changes: entries.length, photos: blobs.length };
+}
+
+/** A photo's bytes for display: the local copy, or the server's thumbnail kept for offline use. */
+export async function photoBytes(sha256, size = 'thumb') {
+  const local = await db.getBlob(sha256);
+  if (local?.bytes) return local.bytes;
+  const cached = await db.getBlob(`${sha256}:${size}`);
+  if (cached) return cached.bytes;
+  const response = await call(`/blobs/${sha256}?size=${size}`);
+  if (!response.ok) return null;
+  const bytes = await response.blob();
+  await db.putBlob({ sha256: `${sha256}:${size}`, bytes, type: bytes.type, size: bytes.size, uploaded: true });
+  return bytes;
+}
+
+const SOON_MS = 2000;
+let soon = null;
+
+/** Start syncing on every occasion a phone gives us, and shortly after each local change. */
+export function startAutoSync() {
+  const kick = () => syncNow();
+  db.onLocalChange(() => {
+    notifyData();
+    clearTimeout(soon);
+    if (navigator.onLine) soon = setTimeout(kick, SOON_MS);
+  });
+  window.addEventListener('online', () => { update({ online: true }); kick(); });
+  window.addEventListener('offline', () => update({ online: false, phase: 'offline' }));
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') kick(); });
+  setInterval(kick, PERIOD_MS);
+  kick();
+}

@@ -1,0 +1,42 @@
+/** A small element builder, so views read as the markup they make. */
+
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2).toLowerCase(), value);
+    else if (name === 'class') element.className = value;
+    else if (name === 'value') element.value = value; // a textarea's or select's value is not an attribute
+    else if (name in element && typeof value !== 'string') element[name] = value;
+    else element.setAttribute(name, value === true ? '' : value);
+  }
+  append(element, children);
+  return element;
+}
+
+function append(element, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function replace(container, ...children) {
+  container.replaceChildren();
+  append(container, children);
+}
+
+/** An <img> of a photo, filled in when its bytes are at hand; the object URL is freed when it goes. */
+export function photoImage(loadBytes, alt) {
+  const image = h('img', { alt, class: 'thumb', loading: 'lazy' });
+  loadBytes().then((bytes) => {
+    if (!bytes) return;
+    const url = URL.createObjectURL(bytes);
+    image.addEventListener('load', () => URL.revokeObjectURL(url), { once: true });
+    image.src = url;
+  }).catch(() => {});
+  return image;
+}
+
+let uniqueCounter = 0;
+export const uniqueId = (prefix) => `${prefix}-${++uniqueCounter}`;

@@ -1,0 +1,142 @@
+/** Findings: raise one (from a failed item or on its own), and follow your own as office and contractors act. */
+
+import * as db from '../db.js';
+import { localName, t } from '../i18n.js';
+import { preparePhoto } from '../photos.js';
+import { addPhoto, createFinding, currentUser, editRecord } from '../records.js';
+import { photoBytes } from '../sync.js';
+import { h, photoImage, replace } from './dom.js';
+
+const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
+
+function radioRow(name, values, current, label) {
+  return h('div', { class: `choices ${name}`, role: 'radiogroup', 'aria-label': label },
+    values.map((value) => h('span', { class: 'choice' },
+      h('input', { type: 'radio', name, id: `${name}-${value}`, value, checked: value === current, required: true }),
+      h('label', { for: `${name}-${value}`, class: `option-${value}` }, t(`${name}_${value}`)))));
+}
+
+/** The form for a new finding; `params` may name the inspection and item it comes from, or a checkpoint. */
+export async function renderNewFinding(main, params) {
+  const inspection = params.get('inspection') ? await db.getRecord(params.get('inspection')) : null;
+  const template = inspection ? await db.getRecord(inspection.fields.template_id) : null;
+  const item = template?.fields.items.find((candidate) => candidate.key === params.get('item')) || null;
+  const checkpoint = await db.getRecord(inspection?.fields.checkpoint_id || params.get('checkpoint'));
+  const itemPhotos = inspection ? (await db.recordsOfType('photo')).filter((photo) => photo.fields.parent_id === inspection.id
+    && photo.fields.item_key === item?.key && !photo.deleted) : [];
+  const newPhotos = [];
+  const answer = item ? inspection.fields.answers?.[item.key] : null;
+  const photoRow = h('div', { class: 'photo-row' });
+  const drawPhotos = () => replace(photoRow,
+    itemPhotos.map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob), t('photos')))),
+    newPhotos.map((prepared) => h('figure', {}, photoImage(async () => prepared.bytes, t('photos')))));
+  drawPhotos();
+
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h('form', { class: 'stack' },
+    h('label', { for: 'finding-title' }, t('title')),
+    h('input', { id: 'finding-title', name: 'title', required: true, maxlength: 500,
+                 value: item ? `${localName(item, 'label', 'labels')}${checkpoint ? ` — ${localName(checkpoint.fields)}` : ''}` : '' }),
+    h('span', { id: 'severity-label', class: 'label' }, t('severity')),
+    radioRow('severity', SEVERITIES, 'medium', t('severity')),
+    h('label', { for: 'finding-category' }, t('category')),
+    h('select', { id: 'finding-category', name: 'category' },
+      CATEGORIES.map((category) => h('option', { value: category, selected: category === (template?.fields.category || checkpoint?.fields.category || 'other') },
+        t(`category_${category}`)))),
+    h('label', { for: 'finding-description' }, t('description')),
+    h('textarea', { id: 'finding-description', name: 'description', rows: 4, value: answer?.note || '' }),
+    h('span', { class: 'label' }, t('photos')),
+    photoRow,
+    h('label', { for: 'finding-photo', class: 'button photo-button' }, t('add_photo')),
+    h('input', { type: 'file', id: 'finding-photo', accept: 'image/*', capture: 'environment', multiple: true, class: 'visually-hidden',
+                 onchange: async (event) => {
+                   for (const file of event.target.files) newPhotos.push(await preparePhoto(file));
+                   event.target.value = '';
+                   drawPhotos();
+                 } }),
+    h('button', { type: 'submit', class: 'primary' }, t('save_finding')),
+    error);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    if (!data.get('title').trim()) {
+      error.textContent = t('title');
+      return;
+    }
+    const site = checkpoint?.fields.site_id || inspection?.fields.site_id;
+    const findingId = await createFinding({
+      inspection_id: inspection?.id ?? null, site_id: site, area_id: checkpoint?.fields.area_id ?? inspection?.fields.area_id ?? null,
+      checkpoint_id: checkpoint?.id ?? null, item_key: item?.key ?? null, category: data.get('category'),
+      title: data.get('title').trim(), severity: data.get('severity') || 'medium', description: data.get('description') || null,
+    }, itemPhotos.map((photo) => photo.fields.blob));
+    for (const prepared of newPhotos) await addPhoto('finding', findingId, item?.key ?? null, 'before', prepared);
+    location.hash = `#/finding/${findingId}`;
+  });
+  replace(main,
+    h('a', { href: inspection ? `#/inspection/${inspection.id}` : '#/findings', class: 'back' }, `‹ ${t('back')}`),
+    h('h1', {}, t('new_finding')),
+    form);
+}
+
+export async function renderFindings(main) {
+  const user = await currentUser();
+  const mine = (await db.recordsOfType('finding')).filter((finding) => !finding.deleted && finding.fields.created_by === user.id)
+    .sort((a, b) => (b.id > a.id ? 1 : -1));
+  replace(main,
+    h('h1', {}, t('nav_findings')),
+    mine.length ? h('ul', { class: 'cards', id: 'finding-list' }, mine.map((finding) => h('li', {},
+      h('a', { href: `#/finding/${finding.id}`, class: 'card' },
+        h('span', { class: 'card-title' }, finding.fields.title),
+        h('span', { class: `chip ${finding.fields.status}` }, t(`status_${finding.fields.status}`)),
+        h('span', { class: 'card-sub' }, `${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
+          finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''))))) : h('p', {}, t('no_findings')));
+}
+
+export async function renderFinding(main, findingId) {
+  const [finding, user] = await Promise.all([db.getRecord(findingId), currentUser()]);
+  if (!finding) {
+    location.hash = '#/findings';
+    return;
+  }
+  const [checkpoint, photos] = await Promise.all([finding.fields.checkpoint_id ? db.getRecord(finding.fields.checkpoint_id) : null,
+                                                   db.recordsOfType('photo')]);
+  const own = photos.filter((photo) => photo.fields.parent_id === findingId && !photo.deleted);
+  const editable = finding.fields.status === 'open' && finding.fields.created_by === user.id;
+  const saved = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const severity = editable ? radioRow('severity', SEVERITIES, finding.fields.severity, t('severity')) : null;
+  severity?.addEventListener('change', async (event) => { await editRecord(findingId, { severity: event.target.value }); saved.textContent = t('draft_saved'); });
+  replace(main,
+    h('a', { href: '#/findings', class: 'back' }, `‹ ${t('nav_findings')}`),
+    h('h1', {}, finding.fields.title),
+    h('p', {}, h('span', { class: `chip ${finding.fields.status}`, id: 'finding-status' }, t(`status_${finding.fields.status}`)),
+      ` ${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
+      finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''),
+    checkpoint ? h('p', { class: 'code' }, `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}`) : null,
+    severity,
+    editable
+      ? h('div', { class: 'stack' }, h('label', { for: 'edit-description' }, t('description')),
+        h('textarea', { id: 'edit-description', rows: 4, value: finding.fields.description || '',
+                        onchange: async (event) => { await editRecord(findingId, { description: event.target.value || null }); saved.textContent = t('draft_saved'); } }))
+      : h('p', { id: 'finding-description' }, finding.fields.description || ''),
+    finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
+    saved,
+    h('div', { class: 'photo-row' }, own.map((photo) => h('figure', {},
+      photoImage(() => photoBytes(photo.fields.blob), `${photo.fields.role} ${finding.fields.title}`),
+      h('figcaption', {}, photo.fields.role)))));
+}
+
+export async function renderInspections(main) {
+  const [user, inspections, templates, checkpoints] = await Promise.all([currentUser(), db.recordsOfType('inspection'),
+    db.recordsOfType('template'), db.recordsOfType('checkpoint')]);
+  const names = new Map([...templates, ...checkpoints].map((record) => [record.id, localName(record.fields)]));
+  const mine = inspections.filter((inspection) => !inspection.deleted && inspection.fields.inspector_id === user.id)
+    .sort((a, b) => (b.fields.started_at || '').localeCompare(a.fields.started_at || ''));
+  replace(main,
+    h('h1', {}, t('nav_inspections')),
+    mine.length ? h('ul', { class: 'cards' }, mine.map((inspection) => h('li', {},
+      h('a', { href: `#/inspection/${inspection.id}`, class: 'card' },
+        h('span', { class: 'card-title' }, names.get(inspection.fields.template_id) || t('inspection')),
+        h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
+        h('span', { class: 'card-sub' }, `${names.get(inspection.fields.checkpoint_id) || ''} · ${new Date(inspection.fields.started_at).toLocaleString()}`))))) : h('p', {}, t('no_inspections')));
+}

@@ -1,0 +1,180 @@
+/**
+ * One inspection against its checklist. Every change is saved on the phone at
+ * once (a draft survives a reload, a crash or an app update); a failed item
+ * offers to raise a finding with its photos.
+ */
+
+import { isAnswered, itemOutcome, score } from '../checklist.js';
+import * as db from '../db.js';
+import { localName, t } from '../i18n.js';
+import { preparePhoto } from '../photos.js';
+import { addPhoto, removePhoto, saveAnswer, submitInspection } from '../records.js';
+import { photoBytes, syncNow } from '../sync.js';
+import { h, photoImage, replace } from './dom.js';
+
+const TYPING_PAUSE_MS = 400;
+const unsaved = new Map();
+
+/** Save after a pause in typing; anything still unsaved is saved when the app is hidden or closed. */
+function saveAfterPause(key, save) {
+  clearTimeout(unsaved.get(key)?.timer);
+  const timer = setTimeout(() => { unsaved.delete(key); save(); }, TYPING_PAUSE_MS);
+  unsaved.set(key, { timer, save });
+}
+
+function saveNow(key, save) {
+  clearTimeout(unsaved.get(key)?.timer);
+  unsaved.delete(key);
+  return save();
+}
+
+function flushUnsaved() {
+  for (const [key, { save }] of unsaved) saveNow(key, save);
+}
+addEventListener('pagehide', flushUnsaved);
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushUnsaved(); });
+
+export async function renderInspection(main, inspectionId) {
+  const inspection = await db.getRecord(inspectionId);
+  if (!inspection) {
+    location.hash = '#/inspections';
+    return;
+  }
+  const [template, checkpoint, allPhotos] = await Promise.all([
+    db.getRecord(inspection.fields.template_id), db.getRecord(inspection.fields.checkpoint_id), db.recordsOfType('photo')]);
+  const answers = { ...(inspection.fields.answers || {}) };
+  const photos = allPhotos.filter((photo) => photo.fields.parent_id === inspectionId && !photo.deleted);
+  const editable = inspection.fields.status === 'draft';
+  const saved = h('p', { class: 'saved hint', 'aria-live': 'polite' });
+  const problems = h('p', { class: 'error', role: 'alert' });
+
+  async function save(key) {
+    await saveAnswer(inspectionId, key, answers[key]);
+    saved.textContent = t('draft_saved');
+  }
+
+  const items = template.fields.items.map((item) => renderItem(item, {
+    answer: () => answers[item.key] || { value: null, note: null },
+    setValue: (value) => { answers[item.key] = { ...(answers[item.key] || { note: null }), value }; return save(item.key); },
+    setNote: (note) => { answers[item.key] = { ...(answers[item.key] || { value: null }), note }; return save(item.key); },
+    photos: () => photos.filter((photo) => photo.fields.item_key === item.key),
+    addPhoto: async (file) => {
+      const prepared = await preparePhoto(file);
+      const id = await addPhoto('inspection', inspectionId, item.key, 'evidence', prepared);
+      photos.push(await db.getRecord(id));
+      saved.textContent = t('draft_saved');
+    },
+    removePhoto: async (photo) => {
+      await removePhoto(photo.id);
+      photos.splice(photos.indexOf(photo), 1);
+    },
+    raiseFinding: `#/finding/new?inspection=${inspectionId}&item=${encodeURIComponent(item.key)}`,
+    editable,
+  }));
+
+  const submit = editable ? h('button', { type: 'button', class: 'primary', id: 'submit-inspection', onclick: async () => {
+    const missing = template.fields.items.filter((item) => item.required
+      && !isAnswered(item, answers[item.key], photos.filter((p) => p.fields.item_key === item.key).length));
+    if (missing.length) {
+      problems.textContent = t('missing_required', { count: missing.length });
+      document.getElementById(`item-${missing[0].key}`)?.scrollIntoView();
+      return;
+    }
+    await submitInspection(inspectionId, score(template, answers));
+    syncNow();
+    renderInspection(main, inspectionId);
+  } }, t('submit')) : null;
+
+  replace(main,
+    checkpoint ? h('a', { href: `#/checkpoint/${checkpoint.id}`, class: 'back' }, `‹ ${localName(checkpoint.fields)}`) : null,
+    h('h1', {}, localName(template.fields)),
+    h('p', {}, h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
+      inspection.fields.score != null ? ` ${inspection.fields.score}%` : ''),
+    h('form', { class: 'checklist', onsubmit: (event) => event.preventDefault() }, items),
+    saved, problems, submit);
+}
+
+function renderItem(item, actions) {
+  const answer = actions.answer();
+  const legendId = `label-${item.key}`;
+  const verdict = h('p', { class: 'verdict', 'aria-live': 'polite' });
+  const findingLink = h('a', { class: 'button danger finding-link', href: actions.raiseFinding, hidden: true }, t('raise_finding'));
+  const showOutcome = (value) => {
+    const outcome = itemOutcome(item, value);
+    findingLink.hidden = outcome !== 'fail';
+    if (item.kind === 'number' && value !== null && value !== undefined) {
+      verdict.textContent = outcome === 'fail' ? t('out_of_range', { min: item.min ?? '−∞', max: item.max ?? '∞' }) : t('in_range');
+      verdict.dataset.outcome = outcome;
+    }
+  };
+  const control = itemControl(item, answer.value, actions, showOutcome);
+  const photoRow = h('div', { class: 'photo-row' });
+  const drawPhotos = () => replace(photoRow, actions.photos().map((photo) => h('figure', {},
+    photoImage(() => photoBytes(photo.fields.blob), localName(item, 'label', 'labels')),
+    actions.editable ? h('button', { type: 'button', class: 'remove', 'aria-label': t('remove_photo'),
+                                     onclick: async () => { await actions.removePhoto(photo); drawPhotos(); } }, '×') : null)));
+  drawPhotos();
+  const fileInput = h('input', { type: 'file', accept: 'image/*', capture: 'environment', multiple: true, class: 'visually-hidden',
+                                 id: `photo-${item.key}`, disabled: !actions.editable,
+                                 onchange: async (event) => {
+                                   for (const file of event.target.files) await actions.addPhoto(file);
+                                   event.target.value = '';
+                                   drawPhotos();
+                                 } });
+  const saveNote = (event) => () => actions.setNote(event.target.value || null);
+  const note = h('textarea', { id: `note-${item.key}`, rows: 2, disabled: !actions.editable, value: answer.note || '',
+                               oninput: (event) => saveAfterPause(`note-${item.key}`, saveNote(event)),
+                               onchange: (event) => saveNow(`note-${item.key}`, saveNote(event)) });
+  showOutcome(answer.value);
+  return h('fieldset', { class: 'item', id: `item-${item.key}`, 'aria-labelledby': legendId },
+    h('legend', { id: legendId }, localName(item, 'label', 'labels'), item.required ? h('span', { class: 'required' }, ` (${t('required')})`) : null),
+    control, verdict,
+    h('details', { open: Boolean(answer.note) }, h('summary', {}, t('add_note')), h('label', { for: `note-${item.key}`, class: 'visually-hidden' }, t('add_note')), note),
+    photoRow,
+    h('label', { for: `photo-${item.key}`, class: 'button photo-button', 'aria-disabled': String(!actions.editable) }, t('add_photo')),
+    fileInput,
+    findingLink);
+}
+
+function choiceGroup(item, options, current, actions, showOutcome) {
+  return h('div', { class: `choices ${item.kind}`, role: 'radiogroup', 'aria-labelledby': `label-${item.key}` },
+    options.map(([value, label]) => {
+      const id = `${item.key}-${value}`;
+      return h('span', { class: 'choice' },
+        h('input', { type: 'radio', name: item.key, id, value: String(value), checked: current === value, disabled: !actions.editable,
+                     onchange: () => { showOutcome(value); actions.setValue(value); } }),
+        h('label', { for: id, class: `option-${value}` }, label));
+    }));
+}
+
+function itemControl(item, current, actions, showOutcome) {
+  if (item.kind === 'pass_fail') {
+    return choiceGroup(item, [['pass', t('pass')], ['fail', t('fail')], ['na', t('na')]], current, actions, showOutcome);
+  }
+  if (item.kind === 'score') {
+    const values = [];
+    for (let value = item.min; value <= item.max; value += 1) values.push([value, String(value)]);
+    return choiceGroup(item, values, current, actions, showOutcome);
+  }
+  if (item.kind === 'choice') {
+    const labels = item.choice_labels?.[document.documentElement.lang.slice(0, 2)] || {};
+    return choiceGroup(item, item.choices.map((choice) => [choice, labels[choice] || choice]), current, actions, showOutcome);
+  }
+  const key = `value-${item.key}`;
+  if (item.kind === 'number') {
+    const read = (input) => (input.value === '' || Number.isNaN(input.valueAsNumber) ? null : input.valueAsNumber);
+    return h('div', { class: 'number' },
+      h('input', { type: 'number', step: 'any', inputmode: 'decimal', id: key, 'aria-labelledby': `label-${item.key}`,
+                   value: current ?? '', disabled: !actions.editable,
+                   oninput: (event) => { const value = read(event.target); showOutcome(value); saveAfterPause(key, () => actions.setValue(value)); },
+                   onchange: (event) => saveNow(key, () => actions.setValue(read(event.target))) }),
+      item.unit ? h('span', { class: 'unit' }, item.unit) : null);
+  }
+  if (item.kind === 'text') {
+    const value = (event) => () => actions.setValue(event.target.value || null);
+    return h('textarea', { id: key, rows: 3, 'aria-labelledby': `label-${item.key}`, value: current ?? '', disabled: !actions.editable,
+                           oninput: (event) => saveAfterPause(key, value(event)),
+                           onchange: (event) => saveNow(key, value(event)) });
+  }
+  return null; // a photo item is answered by its photos
+}

@@ -1,0 +1,60 @@
+/** The sync state, always in view: offline, what waits, upload progress, last sync, what needs the user. */
+
+import * as db from '../db.js';
+import { formatTime, t } from '../i18n.js';
+import { pendingCounts, syncNow, syncState } from '../sync.js';
+import { h, replace } from './dom.js';
+
+/** The one-line status at the top of every screen. */
+export async function renderStatusBar(bar) {
+  const state = syncState();
+  const [counts, lastSyncAt, noticeList] = await Promise.all([pendingCounts(), db.getMeta('lastSyncAt'), db.notices()]);
+  const waiting = counts.changes || counts.photos;
+  // `state` names the situation for tests and styles, in any language.
+  let text;
+  let tone = 'ok';
+  let situation = 'synced';
+  if (state.authRequired) {
+    [text, tone, situation] = [t('relogin'), 'alert', 'login'];
+  } else if (state.phase === 'syncing' && state.upload) {
+    const percent = state.upload.total ? Math.floor((100 * state.upload.sent) / state.upload.total) : 0;
+    [text, tone, situation] = [t('uploading', { ...state.upload, percent }), 'busy', 'syncing'];
+  } else if (state.phase === 'syncing') {
+    [text, tone, situation] = [t('syncing'), 'busy', 'syncing'];
+  } else if (!state.online || state.phase === 'offline') {
+    [text, tone, situation] = [`${t('offline')} · ${t('waiting', counts)}`, waiting ? 'alert' : 'quiet', 'offline'];
+  } else if (state.phase === 'error') {
+    [text, tone, situation] = [t('sync_error', { message: state.error?.message || '' }), 'alert', 'error'];
+  } else if (waiting) {
+    [text, tone, situation] = [t('waiting', counts), 'busy', 'waiting'];
+  } else if (!lastSyncAt) {
+    [text, situation] = [t('never_synced'), 'never'];
+  } else {
+    text = t('all_synced', { time: formatTime(lastSyncAt) });
+  }
+  bar.dataset.tone = tone;
+  bar.dataset.state = situation;
+  replace(bar,
+    h('span', { class: 'status-text' }, text),
+    noticeList.length ? h('a', { href: '#/sync', class: 'status-badge' }, `${t('needs_you')}: ${noticeList.length}`) : null);
+}
+
+/** The sync screen: counts, the button, notices, storage and session. */
+export async function renderSyncView(main, { user, storage, onLogout }) {
+  const [counts, lastSyncAt, noticeList] = await Promise.all([pendingCounts(), db.getMeta('lastSyncAt'), db.notices()]);
+  replace(main,
+    h('h1', {}, t('nav_sync')),
+    h('p', {}, t('waiting', counts)),
+    h('p', {}, `${t('last_sync')}: ${lastSyncAt ? formatTime(lastSyncAt) : '—'}`),
+    h('button', { type: 'button', class: 'primary', onclick: () => syncNow() }, t('sync_now')),
+    noticeList.length ? h('section', { 'aria-labelledby': 'notices-heading' },
+      h('h2', { id: 'notices-heading' }, t('needs_you')),
+      h('ul', { class: 'notices' }, noticeList.map((notice) => h('li', { class: `notice ${notice.kind}` },
+        h('p', {}, notice.kind === 'conflict'
+          ? t('conflict_notice', { type: notice.type, fields: notice.fields.join(', ') })
+          : t('rejected_notice', { type: notice.type, message: notice.message })),
+        h('button', { type: 'button', onclick: async () => { await db.dismissNotice(notice.id); renderSyncView(main, { user, storage, onLogout }); } }, t('dismiss')))))) : null,
+    h('p', { class: 'storage' }, storage),
+    h('p', {}, t('signed_in_as', { name: user.name, role: user.role })),
+    h('button', { type: 'button', onclick: onLogout, disabled: counts.changes + counts.photos > 0 }, t('log_out')));
+}

@@ -1,0 +1,116 @@
+"""Browser tests: the PWA in headless Chromium (Debian's), against the server in gunicorn.
+
+"Offline" here is real: the browser context is set offline and the server
+process is stopped, so nothing can reach it, the service worker included.
+"""
+
+import io
+import os
+import random
+import time
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Error as PlaywrightError, expect, sync_playwright
+
+from tests.conftest import TEST_DATABASE_URL, empty_postgres
+from tests.live import LiveServer
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+DEMO_PASSWORD = "demo-patrol"
+PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_server(instance_path):
+    """The server with the demo estate, as the README runs it, but in gunicorn."""
+    if TEST_DATABASE_URL:
+        empty_postgres()
+    server = LiveServer(instance_path, TEST_DATABASE_URL)
+    server.flask("seed-demo")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh phone: its own storage, English unless a test asks otherwise."""
+    contexts = []
+
+    def open_phone(locale="en-GB"):
+        context = browser.new_context(locale=locale, **PHONE)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, server, username="inspector"):
+    page.goto(server.url + "/")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#checkpoint-list li")
+    # The service worker is active: from here on the app starts offline.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    expect_synced(page)
+
+
+def expect_synced(page):
+    expect(page.locator("#sync-status[data-state=synced]")).to_be_visible(timeout=20_000)
+
+
+def wait_until(page, expression, timeout=20.0):
+    """Poll a JS expression from outside; wait_for_function would need 'unsafe-eval', which our CSP forbids."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError:  # the page navigated under the call; ask again
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"still false after {timeout}s: {expression}")
+
+
+def go_offline(page, server):
+    page.context.set_offline(True)
+    server.stop()
+
+
+def go_online(page, server):
+    server.start()
+    page.context.set_offline(False)
+
+
+def status_text(page) -> str:
+    return page.inner_text("#sync-status")
+
+
+def photo_file(tmp_path, name="photo.jpg", size=(2000, 1500), noisy=False):
+    """A camera-sized JPEG; noisy ones do not compress, so they take several upload chunks."""
+    if noisy:
+        image = Image.frombytes("RGB", size, random.Random(7).randbytes(size[0] * size[1] * 3))
+    else:
+        image = Image.new("RGB", size, (200, 30, 30))
+    path = tmp_path / name
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=92)
+    path.write_bytes(out.getvalue())
+    return path
