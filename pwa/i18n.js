@@ -77,7 +77,7 @@ const STRINGS = {
     sync_now: 'Sync now',
     offline: 'Offline',
     syncing: 'Syncing…',
-    waiting: '{changes} changes and {photos} photos waiting',
+    waiting: 'Waiting: {changes} changes, {photos} photos',
     all_synced: 'All changes synced · {time}',
     never_synced: 'Not synced yet',
     uploading: 'Uploading photo {index} of {count} ({percent}%)',
@@ -194,7 +194,7 @@ const STRINGS = {
   },
 };
 
-export const LANGUAGES = { en: 'English', zh: '简体中文' };
+export const LANGUAGES = { en: { short: 'EN', name: 'English' }, zh: { short: '中文', name: '简体中文' } };
 let language = chooseLanguage();
 
 function chooseLanguage() {

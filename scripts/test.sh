@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need and run the whole suite on SQLite, then on PostgreSQL.
+# The browser tests drive Debian's Chromium (installed here with apt-get when missing).
 #
 #   TEST_POSTGRES_URL  the PostgreSQL database to test on
 #                      (default postgresql://postgres@127.0.0.1:5432/test)
@@ -15,6 +16,16 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The browser tests need Debian's chromium: sudo apt-get install chromium (or set CHROMIUM_PATH)." >&2
+    exit 1
+  fi
+fi
 
 postgres_answers() {
   .venv/bin/python - "$POSTGRES_URL" <<'PY'

@@ -47,8 +47,8 @@ export function renderLogin(main, { onLoggedIn, onLanguage }) {
 
 export function languageSwitch(onLanguage) {
   return h('div', { class: 'language', role: 'group', 'aria-label': t('language') },
-    Object.entries(LANGUAGES).map(([code, name]) => h('button', {
-      type: 'button', lang: code === 'zh' ? 'zh-CN' : 'en', 'aria-pressed': String(currentLanguage() === code),
+    Object.entries(LANGUAGES).map(([code, { short, name }]) => h('button', {
+      type: 'button', lang: code === 'zh' ? 'zh-CN' : 'en', 'aria-pressed': String(currentLanguage() === code), 'aria-label': name,
       onclick: () => { setLanguage(code); onLanguage(); },
-    }, name)));
+    }, short)));
 }
