@@ -1,0 +1,46 @@
+"""Every inspector screen, checked by axe-core (the engine behind Lighthouse's accessibility audit)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import log_in
+
+AXE = Axe()
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+
+
+def violations(page) -> list[str]:
+    results = AXE.run(page, options=RULES)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})" for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+def test_every_inspector_screen_passes_axe(phone, demo_server, locale):
+    page = phone(locale=locale)
+    page.goto(demo_server.url + "/")
+    page.wait_for_selector("#username")
+    found = {"login": violations(page)}
+    log_in(page, demo_server)
+    found["checkpoints"] = violations(page)
+    page.fill("#checkpoint-search", "EX-B-B1")
+    page.click("#checkpoint-list a")
+    page.wait_for_selector(".stack button.primary")
+    found["checkpoint"] = violations(page)
+    page.click(".stack button.primary")
+    page.wait_for_selector("#item-extinguisher_pressure")
+    page.fill("#value-extinguisher_pressure", "0.5")
+    page.click("#item-hose summary")
+    found["inspection"] = violations(page)
+    page.click("#item-extinguisher_pressure .finding-link")
+    page.wait_for_selector("#finding-title")
+    found["new finding"] = violations(page)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#finding-status")
+    found["finding"] = violations(page)
+    for screen in ("findings", "inspections", "sync"):
+        page.click(f"a[href='#/{screen}']")
+        page.wait_for_selector("h1")
+        page.wait_for_timeout(200)
+        found[screen] = violations(page)
+
+    assert {screen: problems for screen, problems in found.items() if problems} == {}
