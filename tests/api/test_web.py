@@ -3,6 +3,7 @@
 import re
 
 from server import create_app
+from server.extensions import db
 
 
 def test_the_app_shell_is_served_with_a_strict_content_security_policy(client):
@@ -23,9 +24,13 @@ def test_the_service_worker_lists_the_shell_and_is_never_cached(client):
         assert f'"{path}"' in text
 
 
-def test_a_new_release_gets_a_new_service_worker_version(instance_path, monkeypatch):
+def test_a_new_release_gets_a_new_service_worker_version(app, monkeypatch):
     def version(app):
-        return re.search(r'const VERSION = "(\w+)"', app.test_client().get("/sw.js").get_data(as_text=True)).group(1)
+        try:
+            return re.search(r'const VERSION = "(\w+)"', app.test_client().get("/sw.js").get_data(as_text=True)).group(1)
+        finally:
+            with app.app_context():
+                db.engine.dispose()
 
     before = version(create_app())
     monkeypatch.setenv("APP_VERSION_SALT", "next")
