@@ -193,9 +193,13 @@ IMMUTABLE_FIELDS = {
 }
 
 
+# Schemas hold no state between loads, so one instance per type serves every request.
+FIELD_SCHEMAS = {record_type: schema() for record_type, schema in RECORD_FIELDS.items()}
+
+
 def load_record_fields(record_type: str, raw: dict, creating: bool) -> dict:
     """Validate a mutation's fields for `record_type`; raises ValidationError."""
-    schema = RECORD_FIELDS[record_type]()
+    schema = FIELD_SCHEMAS[record_type]
     if not creating:
         # Defaults belong to creation only; an update names just what it changes.
         loaded = schema.load(raw, partial=True)

@@ -43,6 +43,9 @@ REFERENCES = {
 }
 
 
+MUTATION_SCHEMA = MutationSchema()
+
+
 class Rejected(Exception):
     """Nothing of the mutation was taken; `code` and `message` say why."""
 
@@ -70,64 +73,101 @@ class Changes:
 def apply_batch(actor: Actor, mutations: list[dict], sent_at: datetime, received_at: datetime) -> list[dict]:
     """Apply a device's mutations in order; one result each, in the same order."""
     offset = clock_offset(sent_at, received_at)
-    return [apply_once(actor, mutation, offset, received_at) for mutation in mutations]
-
-
-def apply_once(actor: Actor, raw: dict, offset: timedelta, received_at: datetime) -> dict:
-    """Apply a mutation unless its mid was seen before; then hand back the first outcome."""
-    mid = raw["mid"].lower()
-    seen = db.session.get(Mutation, mid)
-    if seen is not None:
-        return duplicate_of(mid, seen.result)
-    guard = Mutation(mid=mid, device_id=actor.device_id, record_id=str(raw.get("id"))[:36], result=None)
-    try:
-        with db.session.begin_nested():
-            db.session.add(guard)
-    except IntegrityError:
-        # Another worker holds this mid; the insert waited for it to commit.
-        seen = db.session.execute(
-            select(Mutation).where(Mutation.mid == mid).execution_options(populate_existing=True)
-        ).scalar_one()
-        return duplicate_of(mid, seen.result)
-    guard.result = apply_mutation(actor, raw, offset, received_at)
-    return guard.result
+    mids = {raw["mid"].lower() for raw in mutations}
+    first_outcomes = dict(db.session.execute(select(Mutation.mid, Mutation.result).where(Mutation.mid.in_(mids))).all())
+    results = []
+    for raw in mutations:
+        mid = raw["mid"].lower()
+        if mid in first_outcomes:
+            results.append(duplicate_of(mid, first_outcomes[mid]))
+            continue
+        result = apply_mutation(actor, raw, offset, received_at)
+        first_outcomes[mid] = result.get("first") or result
+        results.append(result)
+    for result in results:
+        result.pop("first", None)
+    return results
 
 
 def duplicate_of(mid: str, first: dict | None) -> dict:
     result = dict(first or {})
     result["first_status"] = result.get("status")
     result.update(mid=mid, status="duplicate")
+    result.pop("first", None)
     return result
 
 
 def apply_mutation(actor: Actor, raw: dict, offset: timedelta, received_at: datetime) -> dict:
-    """Validate and apply one mutation in a savepoint; a rejection rolls it back."""
+    """Validate and apply one new mutation, recording its outcome under its mid."""
     mid = raw["mid"].lower()
+    guard = Mutation(mid=mid, device_id=actor.device_id, record_id=str(raw.get("id"))[:36], result=None)
     try:
-        mutation = MutationSchema().load(raw)
+        mutation = MUTATION_SCHEMA.load(raw)
     except ValidationError as error:
-        return Rejected("invalid", "The mutation is not valid.", validation_fields(error)).result(mid)
+        return remember(guard, Rejected("invalid", "The mutation is not valid.", validation_fields(error)).result(mid))
     when = corrected_edit_time(mutation["edited_at"], offset, received_at)
-    return write(actor, mutation, Stamp(when, actor.device_id, mid, actor.user_id))
+    return write(actor, mutation, Stamp(when, actor.device_id, mid, actor.user_id), guard)
 
 
-def write(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
-    """Apply a validated mutation envelope; retried once if a concurrent create of the same id won."""
+def remember(guard: Mutation, outcome: dict) -> dict:
+    """Store a mutation's outcome alone (it changed nothing); a concurrent twin's outcome wins."""
+    guard.result = outcome
+    try:
+        with db.session.begin_nested():
+            db.session.add(guard)
+    except IntegrityError:
+        return first_outcome_of(guard.mid)
+    return outcome
+
+
+def first_outcome_of(mid: str) -> dict:
+    """The outcome of a mid that another worker applied first (its insert made ours wait, then fail)."""
+    seen = db.session.execute(
+        select(Mutation).where(Mutation.mid == mid).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if seen is None:
+        return None
+    duplicate = duplicate_of(mid, seen.result)
+    duplicate["first"] = seen.result
+    return duplicate
+
+
+def write(actor: Actor, mutation: dict, stamp: Stamp, guard: Mutation | None = None) -> dict:
+    """Apply a validated mutation and record its guard row, in one savepoint.
+
+    Whoever inserts a mid's guard second, in any worker, waits for the first
+    to commit and then fails here, and its savepoint (its changes with it) is
+    rolled back: so a mutation changes state once. A concurrent create of the
+    same record id fails the same way and is run again as an update. A
+    rejection rolls the savepoint back too, and its outcome is stored alone.
+    """
     for attempt in range(2):
         changes = Changes()
         try:
             with db.session.begin_nested():
                 result = write_record(actor, mutation, stamp, changes)
+                if guard is not None:
+                    guard.result = result
+                    db.session.add(guard)
         except Rejected as rejection:
-            return rejection.result(mutation["mid"])
+            outcome = rejection.result(mutation["mid"])
+            return remember(fresh_guard(guard), outcome) if guard is not None else outcome
         except IntegrityError:
+            if guard is not None and (duplicate := first_outcome_of(mutation["mid"])) is not None:
+                return duplicate
             if attempt:
                 raise
+            guard = fresh_guard(guard) if guard is not None else None
             continue
         for item in changes.items:
             mark_changed(db.session, item)
         return result
     raise AssertionError("unreachable")
+
+
+def fresh_guard(guard: Mutation) -> Mutation:
+    """A new guard row like one whose savepoint was rolled back (that object is spent)."""
+    return Mutation(mid=guard.mid, device_id=guard.device_id, record_id=guard.record_id, result=None)
 
 
 def write_record(actor: Actor, mutation: dict, stamp: Stamp, changes: Changes) -> dict:
@@ -174,7 +214,6 @@ def create_record(actor: Actor, mutation: dict, stamp: Stamp, changes: Changes) 
     set_place(record, place)
     record.blob = fields.get("blob") if record_type == "photo" else None
     db.session.add(record)
-    db.session.flush()
     changes.add(record)
     return {"mid": mutation["mid"], "status": "applied", "version": 1}
 
@@ -293,7 +332,11 @@ def load_fields(record_type: str, raw: dict, creating: bool) -> dict:
 
 
 def require(record_id: str, record_type: str, field_name: str) -> Record:
-    found = db.session.get(Record, record_id)
+    # The session's identity map holds records weakly; keep the ones a batch refers to, so each loads once.
+    loaded = db.session.info.setdefault("referenced", {})
+    found = loaded.get(record_id) or db.session.get(Record, record_id)
+    if found is not None:
+        loaded[record_id] = found
     if found is None or found.type != record_type or found.deleted:
         raise Rejected("unknown_reference", f"There is no {record_type} {record_id}.", {field_name: [f"No such {record_type}."]})
     return found
