@@ -38,6 +38,8 @@ def current_position(session: Session) -> int:
 
 @event.listens_for(Session, "before_commit")
 def assign_positions(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint ending: positions wait for the real commit
     pending = session.info.pop("changed", None)
     if not pending:
         return

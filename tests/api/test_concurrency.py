@@ -84,3 +84,30 @@ def test_a_reader_following_the_cursor_misses_no_change_made_by_concurrent_write
     assert reader.pulls > 10, "the reader should have pulled while the writers wrote"
     assert set(written) <= set(followed)
     assert {i: r["version"] for i, r in followed.items()} == {i: r["version"] for i, r in fresh.items()}
+
+
+def test_feed_positions_are_taken_once_at_commit_not_per_mutation(app, office, estate):
+    """The counter row is locked for the shortest time: one update for the whole batch, at its commit."""
+    from sqlalchemy import event
+
+    from server.extensions import db
+
+    counter_updates = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE CHANGE_COUNTER"):
+            counter_updates.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        before = office.pull().get_json()["cursor"]
+        mutations = [office.mutation("company", {"name": f"C{i}"}) for i in range(10)]
+        office.push(*mutations)
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+
+    changes = office.pull(before).get_json()["changes"]
+    assert len(counter_updates) == 1
+    assert [change["id"] for change in changes] == [m["id"] for m in mutations]
