@@ -107,10 +107,14 @@ async function start() {
   setLanguage(currentLanguage());
   drawChrome();
   window.addEventListener('hashchange', rerender);
-  onChange(() => {
+  let shownData = 0;
+  onChange((state) => {
     renderStatusBar(statusBar);
     // Lists show what a sync brought; a form being filled in is left alone.
-    if (!/^#\/(inspection|finding)\//.test(location.hash)) rerender();
+    if (state.dataVersion !== shownData && !/^#\/(inspection|finding)\//.test(location.hash)) {
+      shownData = state.dataVersion;
+      rerender();
+    }
   });
   await checkStorage();
   await rerender();

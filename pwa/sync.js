@@ -19,7 +19,8 @@ export const CHUNK_BYTES = 256 * 1024;
 const PERIOD_MS = 3 * 60 * 1000;
 
 const listeners = new Set();
-let state = { phase: 'idle', online: navigator.onLine, error: null, upload: null };
+// `dataVersion` grows when a sync changed local data, so screens redraw only then.
+let state = { phase: 'idle', online: navigator.onLine, error: null, upload: null, dataVersion: 0 };
 
 /** Subscribe to sync state changes; returns an unsubscribe function. */
 export function onChange(listener) {
@@ -155,6 +156,7 @@ async function pushOutbox() {
       }
     });
     await db.settlePushed(entries.map((entry) => entry.seq), serverRecords, versions, newNotices);
+    if (serverRecords.length || newNotices.length) state.dataVersion += 1;
   }
 }
 
@@ -205,6 +207,7 @@ async function pullChanges() {
     if (!response.ok) throw new Error(await errorMessage(response));
     const page = await response.json();
     await db.applyPulled(page.changes, page.cursor);
+    if (page.changes.length) state.dataVersion += 1;
     if (!page.has_more) return;
   }
 }

@@ -44,3 +44,13 @@ def test_only_app_files_are_served_and_never_from_outside_the_app_folder(client)
                          ("/views/../../server/models.py", 404)):
         with client.get(path) as response:
             assert response.status_code == status, path
+
+
+def test_the_index_preloads_every_module_so_a_first_load_is_one_round_of_requests(client):
+    from server.web import PWA_FOLDER
+
+    with client.get("/") as page:
+        html = page.get_data(as_text=True)
+    modules = {"/" + path.relative_to(PWA_FOLDER).as_posix() for path in PWA_FOLDER.rglob("*.js")} - {"/sw.js", "/app.js"}
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
+    assert preloaded == modules
