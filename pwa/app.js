@@ -10,6 +10,7 @@ import { renderCheckpoint, renderCheckpoints } from './views/checkpoints.js';
 import { h, replace } from './views/dom.js';
 import { renderFinding, renderFindings, renderInspections, renderNewFinding } from './views/findings.js';
 import { renderInspection } from './views/inspection.js';
+import { renderJob, renderJobs } from './views/jobs.js';
 import { languageSwitch, renderLogin } from './views/login.js';
 import { renderStatusBar, renderSyncView } from './views/status.js';
 
@@ -20,16 +21,34 @@ const banner = document.getElementById('banner');
 let storageText = '';
 let rendering = Promise.resolve();
 
-const ROUTES = [
-  [/^#\/checkpoints$/, () => renderCheckpoints(main)],
-  [/^#\/checkpoint\/([\w-]+)$/, (id) => renderCheckpoint(main, id)],
-  [/^#\/inspection\/([\w-]+)$/, (id) => renderInspection(main, id)],
-  [/^#\/inspections$/, () => renderInspections(main)],
-  [/^#\/finding\/new(?:\?(.*))?$/, (query) => renderNewFinding(main, new URLSearchParams(query || ''))],
-  [/^#\/finding\/([\w-]+)$/, (id) => renderFinding(main, id)],
-  [/^#\/findings$/, () => renderFindings(main)],
-  [/^#\/sync$/, async () => renderSyncView(main, { user: (await db.getMeta('session')).user, storage: storageText, onLogout })],
-];
+const syncScreen = async () => renderSyncView(main, { user: (await db.getMeta('session')).user, storage: storageText, onLogout });
+
+// Each role's screens: its routes, its bottom bar, and where it starts.
+const ROLES = {
+  inspector: {
+    home: '#/checkpoints',
+    nav: [['#/checkpoints', 'nav_checkpoints'], ['#/inspections', 'nav_inspections'], ['#/findings', 'nav_findings'], ['#/sync', 'nav_sync']],
+    routes: [
+      [/^#\/checkpoints$/, () => renderCheckpoints(main)],
+      [/^#\/checkpoint\/([\w-]+)$/, (id) => renderCheckpoint(main, id)],
+      [/^#\/inspection\/([\w-]+)$/, (id) => renderInspection(main, id)],
+      [/^#\/inspections$/, () => renderInspections(main)],
+      [/^#\/finding\/new(?:\?(.*))?$/, (query) => renderNewFinding(main, new URLSearchParams(query || ''))],
+      [/^#\/finding\/([\w-]+)$/, (id) => renderFinding(main, id)],
+      [/^#\/findings$/, () => renderFindings(main)],
+      [/^#\/sync$/, syncScreen],
+    ],
+  },
+  contractor: {
+    home: '#/jobs',
+    nav: [['#/jobs', 'nav_jobs'], ['#/sync', 'nav_sync']],
+    routes: [
+      [/^#\/jobs$/, () => renderJobs(main)],
+      [/^#\/job\/([\w-]+)$/, (id) => renderJob(main, id)],
+      [/^#\/sync$/, syncScreen],
+    ],
+  },
+};
 
 async function route() {
   const session = await db.getMeta('session');
@@ -38,13 +57,16 @@ async function route() {
     renderLogin(main, { onLoggedIn, onLanguage: () => { drawChrome(); route(); } });
     return;
   }
-  if (session.user.role !== 'inspector') {
+  const role = ROLES[session.user.role];
+  if (!role) {
+    nav.hidden = true;
     replace(main, h('h1', {}, t('app_name')), h('p', {}, t('role_not_ready', { role: session.user.role })),
       h('button', { type: 'button', onclick: onLogout }, t('log_out')));
     return;
   }
-  const hash = location.hash || '#/checkpoints';
-  for (const [pattern, render] of ROUTES) {
+  drawNav(role);
+  const hash = location.hash || role.home;
+  for (const [pattern, render] of role.routes) {
     const match = hash.match(pattern);
     if (match) {
       await render(...match.slice(1));
@@ -52,7 +74,13 @@ async function route() {
       return;
     }
   }
-  location.hash = '#/checkpoints';
+  location.hash = role.home;
+}
+
+function drawNav(role) {
+  const links = role.nav.map(([href, label]) => h('a', { href, 'data-label': label }, t(label)));
+  nav.replaceChildren(...links);
+  nav.style.setProperty('--columns', String(links.length));
 }
 
 function markCurrentNav(hash) {
@@ -67,8 +95,8 @@ function rerender() {
   return rendering;
 }
 
-async function onLoggedIn() {
-  location.hash = '#/checkpoints';
+async function onLoggedIn(user) {
+  location.hash = ROLES[user.role]?.home || '';
   await syncNow();
   rerender();
 }
@@ -98,9 +126,11 @@ async function checkStorage() {
 }
 
 function showBanner(text, tone = 'alert', action = null) {
-  replace(banner, h('p', {}, text), action);
+  const close = () => { banner.hidden = true; document.body.classList.remove('with-banner'); };
+  replace(banner, h('p', {}, text), action, h('button', { type: 'button', onclick: close }, t('dismiss')));
   banner.dataset.tone = tone;
   banner.hidden = false;
+  document.body.classList.add('with-banner'); // room below the page, so the banner never hides its last button
 }
 
 async function start() {

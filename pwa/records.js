@@ -83,3 +83,15 @@ export async function createFinding(fields, photoHashes) {
 export async function editRecord(id, fields) {
   await db.saveWithOutbox([edit(id, fields)]);
 }
+
+/** A contractor's fix: the "after" photos first, then the status, so the server sees the photos when it checks. */
+export async function markFixed(findingId, fixNote, preparedPhotos) {
+  const photos = preparedPhotos.map((prepared) => fresh('photo', { blob: prepared.sha256, parent_type: 'finding', parent_id: findingId,
+                                                                    item_key: null, role: 'after', taken_at: now() }));
+  await db.saveWithOutbox([...photos, edit(findingId, { status: 'fixed', fix_note: fixNote })], preparedPhotos);
+}
+
+export async function addComment(parentType, parentId, body) {
+  const user = await currentUser();
+  await db.saveWithOutbox([fresh('comment', { parent_type: parentType, parent_id: parentId, body, author_id: user.id, created_at: now() })]);
+}

@@ -61,12 +61,12 @@ def phone(browser):
         context.close()
 
 
-def log_in(page, server, username="inspector"):
+def log_in(page, server, username="inspector", home="#checkpoint-list li"):
     page.goto(server.url + "/")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_selector("#checkpoint-list li")
+    page.wait_for_selector(home)
     # The service worker is active: from here on the app starts offline.
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     expect_synced(page)

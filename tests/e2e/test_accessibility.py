@@ -44,3 +44,18 @@ def test_every_inspector_screen_passes_axe(phone, demo_server, locale):
         found[screen] = violations(page)
 
     assert {screen: problems for screen, problems in found.items() if problems} == {}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+def test_every_contractor_screen_passes_axe(phone, demo_server, locale):
+    page = phone(locale=locale)
+    log_in(page, demo_server, username="fireco", home=".job-list li")
+    found = {"jobs": violations(page)}
+    page.click(".job-list li a")
+    page.wait_for_selector("#job-status")
+    found["job"] = violations(page)
+    page.click("a[href='#/sync']")
+    page.wait_for_selector("h1")
+    found["sync"] = violations(page)
+
+    assert {screen: problems for screen, problems in found.items() if problems} == {}

@@ -1,0 +1,129 @@
+/**
+ * A contractor's rectification list: the findings assigned to their company,
+ * by site, overdue first, then by due date; and one job, to start, fix with
+ * an "after" photo taken on the spot, and comment on. All of it offline.
+ */
+
+import * as db from '../db.js';
+import { formatTime, localName, t } from '../i18n.js';
+import { preparePhoto } from '../photos.js';
+import { addComment, editRecord, markFixed } from '../records.js';
+import { photoBytes, syncNow } from '../sync.js';
+import { h, photoImage, replace } from './dom.js';
+
+const OPEN_STATUSES = ['assigned', 'in_progress', 'fixed'];
+const today = () => new Date().toISOString().slice(0, 10);
+const isOverdue = (finding) => ['assigned', 'in_progress'].includes(finding.fields.status) && finding.fields.due_date && finding.fields.due_date < today();
+
+async function places() {
+  const [sites, areas, checkpoints] = await Promise.all(['site', 'area', 'checkpoint'].map((type) => db.recordsOfType(type)));
+  return new Map([...sites, ...areas, ...checkpoints].map((record) => [record.id, record]));
+}
+
+function locationText(finding, byId) {
+  const names = [];
+  for (let area = byId.get(finding.fields.area_id); area; area = byId.get(area.fields.parent_id)) names.unshift(localName(area.fields));
+  const checkpoint = byId.get(finding.fields.checkpoint_id);
+  if (checkpoint) names.push(`${localName(checkpoint.fields)}${checkpoint.fields.code ? ` (${checkpoint.fields.code})` : ''}`);
+  return names.join(' / ');
+}
+
+function dueLabel(finding) {
+  if (!finding.fields.due_date) return '';
+  return isOverdue(finding) ? `${t('overdue')} · ${t('due', { date: finding.fields.due_date })}` : t('due', { date: finding.fields.due_date });
+}
+
+export async function renderJobs(main) {
+  const [findings, byId] = await Promise.all([db.recordsOfType('finding'), places()]);
+  const live = findings.filter((finding) => !finding.deleted);
+  const open = live.filter((finding) => OPEN_STATUSES.includes(finding.fields.status));
+  const closed = live.filter((finding) => finding.fields.status === 'closed');
+  const order = (a, b) => Number(isOverdue(b)) - Number(isOverdue(a)) || (a.fields.due_date || '9999').localeCompare(b.fields.due_date || '9999');
+  const bySite = new Map();
+  for (const finding of open.sort(order)) {
+    const site = finding.fields.site_id;
+    if (!bySite.has(site)) bySite.set(site, []);
+    bySite.get(site).push(finding);
+  }
+  const card = (finding) => h('li', {},
+    h('a', { href: `#/job/${finding.id}`, class: `card${isOverdue(finding) ? ' overdue' : ''}` },
+      h('span', { class: 'card-title' }, finding.fields.title),
+      h('span', { class: `chip ${finding.fields.status}` }, t(`status_${finding.fields.status}`)),
+      h('span', { class: 'card-sub' }, locationText(finding, byId)),
+      h('span', { class: `card-sub due${isOverdue(finding) ? ' late' : ''}` }, dueLabel(finding))));
+  replace(main,
+    h('h1', {}, t('nav_jobs')),
+    open.length ? [...bySite].map(([site, jobs]) => h('section', { 'aria-label': localName(byId.get(site)?.fields) || t('site') },
+      h('h2', {}, localName(byId.get(site)?.fields) || t('site')),
+      h('ul', { class: 'cards job-list' }, jobs.map(card)))) : h('p', {}, t('no_jobs')),
+    closed.length ? h('details', {}, h('summary', {}, `${t('closed_jobs')} (${closed.length})`),
+      h('ul', { class: 'cards' }, closed.map(card))) : null);
+}
+
+export async function renderJob(main, findingId) {
+  const [finding, byId, photos, comments] = await Promise.all([db.getRecord(findingId), places(), db.recordsOfType('photo'), db.recordsOfType('comment')]);
+  if (!finding || finding.deleted) {
+    location.hash = '#/jobs';
+    return;
+  }
+  const own = photos.filter((photo) => photo.fields.parent_id === findingId && !photo.deleted);
+  const gallery = (role) => h('div', { class: 'photo-row' }, own.filter((photo) => photo.fields.role === role || (role === 'before' && photo.fields.role === 'evidence'))
+    .map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob), `${t(`${role}_photos`)}: ${finding.fields.title}`))));
+  const status = finding.fields.status;
+  const error = h('p', { class: 'error', role: 'alert' });
+  const afterPhotos = [];
+  const newAfter = h('div', { class: 'photo-row' });
+  const refresh = () => renderJob(main, findingId);
+
+  const fixForm = ['assigned', 'in_progress'].includes(status) ? h('form', { class: 'stack', id: 'fix-form' },
+    h('label', { for: 'fix-note' }, t('what_was_done')),
+    h('textarea', { id: 'fix-note', rows: 3, value: finding.fields.fix_note || '' }),
+    newAfter,
+    h('label', { for: 'after-photo', class: 'button photo-button' }, t('take_after_photo')),
+    h('input', { type: 'file', id: 'after-photo', accept: 'image/*', capture: 'environment', multiple: true, class: 'visually-hidden',
+                 onchange: async (event) => {
+                   for (const file of event.target.files) afterPhotos.push(await preparePhoto(file));
+                   event.target.value = '';
+                   replace(newAfter, afterPhotos.map((prepared) => h('figure', {}, photoImage(async () => prepared.bytes, t('after_photos')))));
+                 } }),
+    h('button', { type: 'submit', class: 'primary', id: 'mark-fixed' }, t('mark_fixed')),
+    error) : null;
+  fixForm?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const note = fixForm.querySelector('#fix-note').value.trim();
+    const afterOnRecord = own.some((photo) => photo.fields.role === 'after');
+    if (!note) { error.textContent = t('need_fix_note'); return; }
+    if (!afterPhotos.length && !afterOnRecord) { error.textContent = t('need_after_photo'); return; }
+    await markFixed(findingId, note, afterPhotos);
+    refresh();
+  });
+
+  const commentBox = h('textarea', { id: 'comment-body', rows: 2 });
+  const threads = comments.filter((comment) => comment.fields.parent_id === findingId && !comment.deleted)
+    .sort((a, b) => (a.fields.created_at || '').localeCompare(b.fields.created_at || ''));
+  replace(main,
+    h('a', { href: '#/jobs', class: 'back' }, `‹ ${t('nav_jobs')}`),
+    h('h1', {}, finding.fields.title),
+    h('p', {}, h('span', { class: `chip ${status}`, id: 'job-status' }, t(`status_${status}`)), ' ',
+      h('span', { class: `due${isOverdue(finding) ? ' late' : ''}` }, dueLabel(finding))),
+    h('p', {}, h('strong', {}, `${t('location')}: `), `${localName(byId.get(finding.fields.site_id)?.fields)} / ${locationText(finding, byId)}`),
+    h('p', {}, `${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`),
+    finding.fields.description ? h('p', { id: 'job-description' }, finding.fields.description) : null,
+    h('h2', {}, t('before_photos')), gallery('before'),
+    status === 'assigned' ? h('button', { type: 'button', class: 'primary', id: 'start-work',
+                                          onclick: async () => { await editRecord(findingId, { status: 'in_progress' }); refresh(); } }, t('start_work')) : null,
+    fixForm,
+    status === 'fixed' ? h('p', { class: 'notice-ok' }, t('waiting_return_visit')) : null,
+    finding.fields.fix_note && status !== 'assigned' && status !== 'in_progress' ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
+    own.some((photo) => photo.fields.role === 'after') ? [h('h2', {}, t('after_photos')), gallery('after')] : null,
+    h('h2', {}, t('comments')),
+    h('ul', { class: 'comments' }, threads.map((comment) => h('li', {}, h('p', {}, comment.fields.body),
+      h('p', { class: 'hint' }, comment.fields.created_at ? formatTime(comment.fields.created_at) : '')))),
+    h('form', { class: 'stack', onsubmit: async (event) => {
+      event.preventDefault();
+      if (!commentBox.value.trim()) return;
+      await addComment('finding', findingId, commentBox.value.trim());
+      syncNow();
+      refresh();
+    } }, h('label', { for: 'comment-body' }, t('add_comment')), commentBox, h('button', { type: 'submit' }, t('send'))));
+}
