@@ -38,7 +38,9 @@ export async function renderJobs(main) {
   const live = findings.filter((finding) => !finding.deleted);
   const open = live.filter((finding) => OPEN_STATUSES.includes(finding.fields.status));
   const closed = live.filter((finding) => finding.fields.status === 'closed');
-  const order = (a, b) => Number(isOverdue(b)) - Number(isOverdue(a)) || (a.fields.due_date || '9999').localeCompare(b.fields.due_date || '9999');
+  // Overdue first, then what still needs work by due date; reported fixes wait at the end.
+  const rank = (finding) => (isOverdue(finding) ? 0 : finding.fields.status === 'fixed' ? 2 : 1);
+  const order = (a, b) => rank(a) - rank(b) || (a.fields.due_date || '9999').localeCompare(b.fields.due_date || '9999');
   const bySite = new Map();
   for (const finding of open.sort(order)) {
     const site = finding.fields.site_id;
