@@ -60,3 +60,8 @@ if [ "$run_postgres" = 1 ]; then
 else
   echo "== PostgreSQL skipped (SKIP_POSTGRES=1)"
 fi
+
+# The benchmarks' smoke mode, so they never rot; their figures here mean nothing.
+echo "== benchmarks, smoke mode"
+.venv/bin/python bench/app_shell.py | tail -n 1
+(cd bench && ../.venv/bin/python sync_speed.py --smoke | tail -n 1)
