@@ -81,6 +81,7 @@ class RecordSchema(Schema):
 class MutationResultSchema(Schema):
     mid = fields.String()
     status = fields.String(validate=validate.OneOf(("applied", "conflict", "rejected", "duplicate")))
+    first_status = fields.String(metadata={"description": "On a duplicate: the status of the first outcome (extension)."})
     version = fields.Integer()
     record = fields.Nested(RecordSchema)
     conflicts = fields.List(fields.String())

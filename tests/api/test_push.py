@@ -20,7 +20,7 @@ def test_a_repeated_mid_is_a_duplicate_with_the_first_outcome_and_changes_nothin
     second = office.push(again)[0]
 
     assert second["status"] == "duplicate" and second["mid"] == mutation["mid"]
-    assert second["version"] == first["version"]
+    assert second["first_status"] == "applied" and second["version"] == first["version"]
     assert office.fetch(mutation["id"])["fields"]["name"] == "Gamma Lifts"
 
 
