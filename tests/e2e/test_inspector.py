@@ -215,3 +215,31 @@ def test_the_chinese_interface_renders_the_same_flow(phone, demo_server):
     expect(page.locator("#item-extinguisher_pressure .verdict")).to_contain_text("判为不合格")
     expect(page.locator("#submit-inspection")).to_have_text("提交检查")
     assert page.evaluate("import('/i18n.js').then((i18n) => i18n.missingTranslations())") == []
+
+
+def test_a_push_whose_answer_was_lost_is_sent_again_and_counted_once(phone, demo_server):
+    page = phone()
+    log_in(page, demo_server)
+    lost = {"done": False}
+
+    def lose_the_answer(route):
+        if route.request.method == "POST" and not lost["done"]:
+            lost["done"] = True
+            route.fetch()  # the server applies the push...
+            return route.abort("connectionreset")  # ...and the phone never hears back
+        return route.continue_()
+
+    page.context.route("**/api/v1/sync/push", lose_the_answer)
+    start_fire_inspection(page)
+    page.click("label[for='hose-fail']")
+    expect(page.locator("#sync-status[data-state=offline]")).to_be_visible(timeout=20_000)
+
+    page.click("a[href='#/sync']")
+    page.click("button:has-text('Sync now')")
+
+    expect_synced(page)
+    assert lost["done"]
+    expect(page.locator(".notice")).to_have_count(0)  # duplicates are not problems
+    _, records = office_view(demo_server)
+    drafts = [r for r in records.values() if r["type"] == "inspection" and r["fields"]["status"] == "draft"]
+    assert len(drafts) == 1 and drafts[0]["fields"]["answers"]["hose"]["value"] == "fail"
