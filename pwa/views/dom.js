@@ -38,5 +38,17 @@ export function photoImage(loadBytes, alt) {
   return image;
 }
 
-let uniqueCounter = 0;
-export const uniqueId = (prefix) => `${prefix}-${++uniqueCounter}`;
+/**
+ * The phone camera as a file input (hidden; its <label> is the big button).
+ * Each chosen file is handed to `onFile` in turn, then `onDone` runs once.
+ */
+export function cameraInput(id, onFile, onDone, { disabled = false } = {}) {
+  return h('input', {
+    type: 'file', id, accept: 'image/*', capture: 'environment', multiple: true, class: 'visually-hidden', disabled,
+    onchange: async (event) => {
+      for (const file of event.target.files) await onFile(file);
+      event.target.value = ''; // the same photo may be chosen again
+      onDone();
+    },
+  });
+}

@@ -5,7 +5,7 @@ import { localName, t } from '../i18n.js';
 import { preparePhoto } from '../photos.js';
 import { addPhoto, createFinding, currentUser, editRecord } from '../records.js';
 import { photoBytes } from '../sync.js';
-import { h, photoImage, replace } from './dom.js';
+import { cameraInput, h, photoImage, replace } from './dom.js';
 
 const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
@@ -49,12 +49,7 @@ export async function renderNewFinding(main, params) {
     h('span', { class: 'label' }, t('photos')),
     photoRow,
     h('label', { for: 'finding-photo', class: 'button photo-button' }, t('add_photo')),
-    h('input', { type: 'file', id: 'finding-photo', accept: 'image/*', capture: 'environment', multiple: true, class: 'visually-hidden',
-                 onchange: async (event) => {
-                   for (const file of event.target.files) newPhotos.push(await preparePhoto(file));
-                   event.target.value = '';
-                   drawPhotos();
-                 } }),
+    cameraInput('finding-photo', async (file) => newPhotos.push(await preparePhoto(file)), drawPhotos),
     h('button', { type: 'submit', class: 'primary' }, t('save_finding')),
     error);
   form.addEventListener('submit', async (event) => {

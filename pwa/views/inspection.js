@@ -10,7 +10,7 @@ import { localName, t } from '../i18n.js';
 import { preparePhoto } from '../photos.js';
 import { addPhoto, removePhoto, saveAnswer, submitInspection } from '../records.js';
 import { photoBytes, syncNow } from '../sync.js';
-import { h, photoImage, replace } from './dom.js';
+import { cameraInput, h, photoImage, replace } from './dom.js';
 
 const TYPING_PAUSE_MS = 400;
 const unsaved = new Map();
@@ -114,13 +114,7 @@ function renderItem(item, actions) {
     actions.editable ? h('button', { type: 'button', class: 'remove', 'aria-label': t('remove_photo'),
                                      onclick: async () => { await actions.removePhoto(photo); drawPhotos(); } }, '×') : null)));
   drawPhotos();
-  const fileInput = h('input', { type: 'file', accept: 'image/*', capture: 'environment', multiple: true, class: 'visually-hidden',
-                                 id: `photo-${item.key}`, disabled: !actions.editable,
-                                 onchange: async (event) => {
-                                   for (const file of event.target.files) await actions.addPhoto(file);
-                                   event.target.value = '';
-                                   drawPhotos();
-                                 } });
+  const fileInput = cameraInput(`photo-${item.key}`, actions.addPhoto, drawPhotos, { disabled: !actions.editable });
   const saveNote = (event) => () => actions.setNote(event.target.value || null);
   const note = h('textarea', { id: `note-${item.key}`, rows: 2, disabled: !actions.editable, value: answer.note || '',
                                oninput: (event) => saveAfterPause(`note-${item.key}`, saveNote(event)),

@@ -9,7 +9,7 @@ import { formatTime, localName, t } from '../i18n.js';
 import { preparePhoto } from '../photos.js';
 import { addComment, editRecord, markFixed } from '../records.js';
 import { photoBytes, syncNow } from '../sync.js';
-import { h, photoImage, replace } from './dom.js';
+import { cameraInput, h, photoImage, replace } from './dom.js';
 
 const OPEN_STATUSES = ['assigned', 'in_progress', 'fixed'];
 const today = () => new Date().toISOString().slice(0, 10);
@@ -82,12 +82,8 @@ export async function renderJob(main, findingId) {
     h('textarea', { id: 'fix-note', rows: 3, value: finding.fields.fix_note || '' }),
     newAfter,
     h('label', { for: 'after-photo', class: 'button photo-button' }, t('take_after_photo')),
-    h('input', { type: 'file', id: 'after-photo', accept: 'image/*', capture: 'environment', multiple: true, class: 'visually-hidden',
-                 onchange: async (event) => {
-                   for (const file of event.target.files) afterPhotos.push(await preparePhoto(file));
-                   event.target.value = '';
-                   replace(newAfter, afterPhotos.map((prepared) => h('figure', {}, photoImage(async () => prepared.bytes, t('after_photos')))));
-                 } }),
+    cameraInput('after-photo', async (file) => afterPhotos.push(await preparePhoto(file)),
+      () => replace(newAfter, afterPhotos.map((prepared) => h('figure', {}, photoImage(async () => prepared.bytes, t('after_photos')))))),
     h('button', { type: 'submit', class: 'primary', id: 'mark-fixed' }, t('mark_fixed')),
     error) : null;
   fixForm?.addEventListener('submit', async (event) => {
