@@ -7,6 +7,7 @@ import { currentLanguage, setLanguage, t } from './i18n.js';
 import { applyUpdate, checkForUpdate, onUpdateReady, registerServiceWorker } from './sw-bridge.js';
 import { logout, onChange, startAutoSync, syncNow } from './sync.js';
 import { renderCheckpoint, renderCheckpoints } from './views/checkpoints.js';
+import { renderDesk, renderDeskFinding } from './views/desk.js';
 import { h, replace } from './views/dom.js';
 import { renderFinding, renderFindings, renderInspections, renderNewFinding } from './views/findings.js';
 import { renderInspection } from './views/inspection.js';
@@ -39,6 +40,15 @@ const ROLES = {
       [/^#\/sync$/, syncScreen],
     ],
   },
+  office: {
+    home: '#/desk',
+    nav: [['#/desk', 'nav_desk'], ['#/sync', 'nav_sync']],
+    routes: [
+      [/^#\/desk$/, () => renderDesk(main)],
+      [/^#\/desk\/([\w-]+)$/, (id) => renderDeskFinding(main, id)],
+      [/^#\/sync$/, syncScreen],
+    ],
+  },
   contractor: {
     home: '#/jobs',
     nav: [['#/jobs', 'nav_jobs'], ['#/sync', 'nav_sync']],
@@ -49,6 +59,8 @@ const ROLES = {
     ],
   },
 };
+
+ROLES.admin = ROLES.office;
 
 async function route() {
   const session = await db.getMeta('session');

@@ -59,3 +59,23 @@ def test_every_contractor_screen_passes_axe(phone, demo_server, locale):
     found["sync"] = violations(page)
 
     assert {screen: problems for screen, problems in found.items() if problems} == {}
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+def test_every_office_screen_passes_axe(browser, demo_server, locale):
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, demo_server, username="office", home="#desk-list li")
+    found = {"desk": violations(page)}
+    page.select_option("#filter-status", "fixed")
+    page.click("#desk-list li a")
+    page.wait_for_selector("#desk-status")
+    found["finding"] = violations(page)
+    page.click("a.back")
+    page.select_option("#filter-status", "open")
+    page.click("#desk-list li a")
+    page.wait_for_selector("#assign-form")
+    found["open finding"] = violations(page)
+    context.close()
+
+    assert {screen: problems for screen, problems in found.items() if problems} == {}

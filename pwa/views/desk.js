@@ -1,0 +1,123 @@
+/**
+ * The office's findings desk: every finding in reach, filtered and searched;
+ * one finding with its before and after photos side by side, to assign to a
+ * contractor with a due date, close after the return visit, send back, or cancel.
+ */
+
+import * as db from '../db.js';
+import { localName, t } from '../i18n.js';
+import { addComment, editRecord } from '../records.js';
+import { photoBytes } from '../sync.js';
+import { h, photoImage, replace } from './dom.js';
+
+const STATUSES = ['open', 'assigned', 'in_progress', 'fixed', 'closed', 'cancelled'];
+const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
+const filters = { status: '', category: '', company: '', overdue: false, search: '' };
+const today = () => new Date().toISOString().slice(0, 10);
+const isOverdue = (finding) => ['assigned', 'in_progress'].includes(finding.fields.status) && finding.fields.due_date && finding.fields.due_date < today();
+
+function select(id, label, options, value, onChange) {
+  return [h('label', { for: id }, label),
+    h('select', { id, onchange: (event) => onChange(event.target.value) },
+      options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)))];
+}
+
+export async function renderDesk(main) {
+  const [findings, companies] = await Promise.all([db.recordsOfType('finding'), db.recordsOfType('company')]);
+  const companyName = new Map(companies.map((company) => [company.id, company.fields.name]));
+  const list = h('ul', { class: 'cards desk-list', id: 'desk-list' });
+  const count = h('p', { class: 'hint', 'aria-live': 'polite' });
+
+  function show() {
+    const needle = filters.search.trim().toLowerCase();
+    const shown = findings.filter((finding) => !finding.deleted
+      && (!filters.status || finding.fields.status === filters.status)
+      && (!filters.category || finding.fields.category === filters.category)
+      && (!filters.company || (filters.company === 'none' ? !finding.fields.company_id : finding.fields.company_id === filters.company))
+      && (!filters.overdue || isOverdue(finding))
+      && (!needle || `${finding.fields.title} ${finding.fields.description || ''}`.toLowerCase().includes(needle)))
+      .sort((a, b) => Number(isOverdue(b)) - Number(isOverdue(a)) || (b.id > a.id ? 1 : -1));
+    replace(list, shown.map((finding) => h('li', {},
+      h('a', { href: `#/desk/${finding.id}`, class: `card${isOverdue(finding) ? ' overdue' : ''}` },
+        h('span', { class: 'card-title' }, finding.fields.title),
+        h('span', { class: `chip ${finding.fields.status}` }, t(`status_${finding.fields.status}`)),
+        h('span', { class: 'card-sub' }, [t(`severity_${finding.fields.severity}`), t(`category_${finding.fields.category}`),
+          finding.fields.company_id ? companyName.get(finding.fields.company_id) : t('unassigned'),
+          finding.fields.due_date ? `${isOverdue(finding) ? `${t('overdue')} · ` : ''}${t('due', { date: finding.fields.due_date })}` : null]
+          .filter(Boolean).join(' · '))))));
+    count.textContent = t('shown_count', { count: shown.length });
+  }
+
+  const set = (name) => (value) => { filters[name] = value; show(); };
+  replace(main,
+    h('h1', {}, t('nav_desk')),
+    h('div', { class: 'filters' },
+      h('div', {}, select('filter-status', t('filter_status'), [['', t('all')], ...STATUSES.map((s) => [s, t(`status_${s}`)])], filters.status, set('status'))),
+      h('div', {}, select('filter-category', t('filter_category'), [['', t('all')], ...CATEGORIES.map((c) => [c, t(`category_${c}`)])], filters.category, set('category'))),
+      h('div', {}, select('filter-company', t('filter_company'), [['', t('all')], ['none', t('unassigned')], ...companies.filter((c) => !c.deleted).map((c) => [c.id, c.fields.name])], filters.company, set('company'))),
+      h('div', {}, h('label', { for: 'filter-search' }, t('filter_search')),
+        h('input', { id: 'filter-search', type: 'search', value: filters.search, oninput: (event) => set('search')(event.target.value) })),
+      h('div', { class: 'check' }, h('input', { type: 'checkbox', id: 'filter-overdue', checked: filters.overdue, onchange: (event) => set('overdue')(event.target.checked) }),
+        h('label', { for: 'filter-overdue' }, t('filter_overdue')))),
+    count,
+    list);
+  show();
+}
+
+export async function renderDeskFinding(main, findingId) {
+  const [finding, companies, photos, places] = await Promise.all([db.getRecord(findingId), db.recordsOfType('company'),
+    db.recordsOfType('photo'), Promise.all(['site', 'area', 'checkpoint'].map((type) => db.recordsOfType(type)))]);
+  if (!finding || finding.deleted) {
+    location.hash = '#/desk';
+    return;
+  }
+  const byId = new Map(places.flat().map((record) => [record.id, record]));
+  const own = photos.filter((photo) => photo.fields.parent_id === findingId && !photo.deleted);
+  const column = (title, roles) => h('section', { class: 'photo-column', 'aria-label': title }, h('h2', {}, title),
+    h('div', { class: 'photo-row' }, own.filter((photo) => roles.includes(photo.fields.role))
+      .map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob, 'full'), `${title}: ${finding.fields.title}`)))));
+  const status = finding.fields.status;
+  const error = h('p', { class: 'error', role: 'alert' });
+  const refresh = () => renderDeskFinding(main, findingId);
+  const act = async (fields) => { await editRecord(findingId, fields); refresh(); };
+
+  const assignForm = ['open', 'assigned', 'in_progress'].includes(status) ? h('form', { class: 'stack', id: 'assign-form' },
+    ...select('assign-company', t('assign_to'), [['', '—'], ...companies.filter((c) => !c.deleted).map((c) => [c.id, c.fields.name])],
+      finding.fields.company_id || '', () => {}),
+    h('label', { for: 'assign-due' }, t('due_date')),
+    h('input', { type: 'date', id: 'assign-due', value: finding.fields.due_date || '' }),
+    h('button', { type: 'submit', class: 'primary', id: 'assign' }, t('assign'))) : null;
+  assignForm?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const company = assignForm.querySelector('#assign-company').value;
+    const due = assignForm.querySelector('#assign-due').value;
+    if (!company || !due) { error.textContent = t('need_company_and_date'); return; }
+    await act(status === 'open' ? { status: 'assigned', company_id: company, due_date: due } : { company_id: company, due_date: due });
+  });
+  const reason = h('textarea', { id: 'send-back-reason', rows: 2 });
+
+  const checkpoint = byId.get(finding.fields.checkpoint_id);
+  replace(main,
+    h('a', { href: '#/desk', class: 'back' }, `‹ ${t('nav_desk')}`),
+    h('h1', {}, finding.fields.title),
+    h('p', {}, h('span', { class: `chip ${status}`, id: 'desk-status' }, t(`status_${status}`)),
+      ` ${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
+      finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''),
+    h('p', {}, h('strong', {}, `${t('location')}: `), [localName(byId.get(finding.fields.site_id)?.fields), localName(byId.get(finding.fields.area_id)?.fields),
+      checkpoint ? `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}` : null].filter(Boolean).join(' / ')),
+    finding.fields.description ? h('p', {}, finding.fields.description) : null,
+    finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
+    h('div', { class: 'before-after' }, column(t('before_photos'), ['before', 'evidence']), column(t('after_photos'), ['after'])),
+    error,
+    status === 'fixed' ? h('div', { class: 'stack' },
+      h('button', { type: 'button', class: 'primary', id: 'close-finding', onclick: () => act({ status: 'closed' }) }, t('close_after_visit')),
+      h('label', { for: 'send-back-reason' }, t('send_back_reason')), reason,
+      h('button', { type: 'button', id: 'send-back', onclick: async () => {
+        if (!reason.value.trim()) { error.textContent = t('need_reason'); return; }
+        await addComment('finding', findingId, reason.value.trim());
+        await act({ status: 'assigned' });
+      } }, t('send_back'))) : null,
+    assignForm,
+    ['open', 'assigned'].includes(status) ? h('button', { type: 'button', class: 'danger', id: 'cancel-finding',
+                                                         onclick: () => act({ status: 'cancelled' }) }, t('cancel_finding')) : null);
+}
