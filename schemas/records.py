@@ -12,7 +12,6 @@ from schemas.fields import (
     Scalar,
     Sha256,
     StrictBoolean,
-    StrictInteger,
     StrictNumber,
     Text,
     UtcDateTime,

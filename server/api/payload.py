@@ -16,11 +16,9 @@ from server.errors import BadRequest, Unprocessable, UnsupportedMediaType
 MAX_DEPTH = 32
 
 
-def read_json(required: bool = True):
+def read_json():
     """The request body as JSON values; a clear 4xx for anything else."""
-    if not request.mimetype == "application/json":
-        if not required and not request.get_data(cache=True):
-            return {}
+    if request.mimetype != "application/json":
         raise UnsupportedMediaType("Send the body as application/json.")
     raw = request.get_data(cache=True)
     try:

@@ -74,26 +74,24 @@ def apply_batch(actor: Actor, mutations: list[dict], sent_at: datetime, received
     """Apply a device's mutations in order; one result each, in the same order."""
     offset = clock_offset(sent_at, received_at)
     mids = {raw["mid"].lower() for raw in mutations}
-    first_outcomes = dict(db.session.execute(select(Mutation.mid, Mutation.result).where(Mutation.mid.in_(mids))).all())
+    outcomes = dict(db.session.execute(select(Mutation.mid, Mutation.result).where(Mutation.mid.in_(mids))).all())
     results = []
     for raw in mutations:
         mid = raw["mid"].lower()
-        if mid in first_outcomes:
-            results.append(duplicate_of(mid, first_outcomes[mid]))
-            continue
-        result = apply_mutation(actor, raw, offset, received_at)
-        first_outcomes[mid] = result.get("first") or result
-        results.append(result)
-    for result in results:
-        result.pop("first", None)
+        if mid in outcomes:
+            results.append(duplicate_of(mid, outcomes[mid]))
+        else:
+            outcomes[mid] = apply_mutation(actor, raw, offset, received_at)
+            results.append(outcomes[mid])
     return results
 
 
 def duplicate_of(mid: str, first: dict | None) -> dict:
+    """A duplicate's result: the first outcome, with its status kept as first_status."""
     result = dict(first or {})
-    result["first_status"] = result.get("status")
+    if result.get("status") != "duplicate":  # a duplicate of a duplicate keeps the original status
+        result["first_status"] = result.get("status")
     result.update(mid=mid, status="duplicate")
-    result.pop("first", None)
     return result
 
 
@@ -116,20 +114,13 @@ def remember(guard: Mutation, outcome: dict) -> dict:
         with db.session.begin_nested():
             db.session.add(guard)
     except IntegrityError:
-        return first_outcome_of(guard.mid)
+        return duplicate_of(guard.mid, stored_outcome(guard.mid))
     return outcome
 
 
-def first_outcome_of(mid: str) -> dict:
-    """The outcome of a mid that another worker applied first (its insert made ours wait, then fail)."""
-    seen = db.session.execute(
-        select(Mutation).where(Mutation.mid == mid).execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if seen is None:
-        return None
-    duplicate = duplicate_of(mid, seen.result)
-    duplicate["first"] = seen.result
-    return duplicate
+def stored_outcome(mid: str) -> dict | None:
+    """The committed outcome of a mid (another worker's insert made ours wait, then fail)."""
+    return db.session.execute(select(Mutation.result).where(Mutation.mid == mid)).scalar_one_or_none()
 
 
 def write(actor: Actor, mutation: dict, stamp: Stamp, guard: Mutation | None = None) -> dict:
@@ -153,8 +144,8 @@ def write(actor: Actor, mutation: dict, stamp: Stamp, guard: Mutation | None = N
             outcome = rejection.result(mutation["mid"])
             return remember(fresh_guard(guard), outcome) if guard is not None else outcome
         except IntegrityError:
-            if guard is not None and (duplicate := first_outcome_of(mutation["mid"])) is not None:
-                return duplicate
+            if guard is not None and (first := stored_outcome(mutation["mid"])) is not None:
+                return duplicate_of(mutation["mid"], first)
             if attempt:
                 raise
             guard = fresh_guard(guard) if guard is not None else None
@@ -293,7 +284,7 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
             move_record(record, place, changes)
         record.fields, record.version, record.updated_at = new_fields, version, utcnow()
         changes.add(record)
-    record.stamps = {**record.stamps, **stamps}
+    record.stamps = stamps  # every earlier stamp is in the merged state already
 
     lost = sorted(set(merge.lost) | ({"status"} if status_lost else set()))
     if lost:

@@ -1,6 +1,5 @@
 """The demo estate, the OpenAPI description and the front page."""
 
-from tests.conftest import PASSWORD
 
 
 def test_seed_demo_loads_an_estate_every_role_can_walk(runner, client):
