@@ -144,14 +144,21 @@ class StrictBoolean(fields.Field):
         return value
 
 
+def scalar_problem(value) -> str | None:
+    """Why a value is not a JSON string, number, boolean or null (None when it is one)."""
+    if value is None or isinstance(value, (bool, int)):
+        return None
+    if isinstance(value, float) and math.isfinite(value):
+        return None
+    if isinstance(value, str) and len(value) <= MAX_TEXT:
+        return None
+    return "Must be a string, number, boolean or null."
+
+
 class Scalar(fields.Field):
     """A JSON string, number, boolean or null: an answer's value."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if value is None or isinstance(value, (bool, int)):
-            return value
-        if isinstance(value, float) and math.isfinite(value):
-            return value
-        if isinstance(value, str) and len(value) <= MAX_TEXT:
-            return value
-        raise ValidationError("Must be a string, number, boolean or null.")
+        if (problem := scalar_problem(value)) is not None:
+            raise ValidationError(problem)
+        return value

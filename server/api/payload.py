@@ -8,12 +8,16 @@ sees the data.
 """
 
 import json
+import re
 
 from flask import request
 
 from server.errors import BadRequest, Unprocessable, UnsupportedMediaType
 
 MAX_DEPTH = 32
+# A NUL or a lone surrogate can only come from a \u escape: raw ones fail the
+# UTF-8 decoding or the JSON parser. Strings are walked only when one is there.
+SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def read_json():
@@ -30,11 +34,11 @@ def read_json():
         raise BadRequest("The JSON is nested too deeply.", code="malformed_json") from error
     except ValueError as error:
         raise BadRequest(f"The body is not valid JSON: {error}", code="malformed_json") from error
-    check_values(value)
+    check_values(value, check_strings=SUSPECT_ESCAPE.search(text) is not None)
     return value
 
 
-def check_values(value) -> None:
+def check_values(value, check_strings: bool = True) -> None:
     """Walk the parsed JSON without recursion: bound depth, refuse NULs and lone surrogates."""
     stack = [(value, 1)]
     while stack:
@@ -42,13 +46,16 @@ def check_values(value) -> None:
         if depth > MAX_DEPTH:
             raise BadRequest(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="malformed_json")
         if isinstance(item, str):
-            check_text(item)
+            if check_strings:
+                check_text(item)
         elif isinstance(item, dict):
             for key, child in item.items():
-                check_text(key)
-                stack.append((child, depth + 1))
+                if check_strings:
+                    check_text(key)
+                if isinstance(child, (dict, list)) or check_strings:
+                    stack.append((child, depth + 1))
         elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
+            stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)) or check_strings)
 
 
 def check_text(text: str) -> None:

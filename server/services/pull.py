@@ -17,6 +17,9 @@ from server.services.positions import current_position
 from server.services.records import record_json
 
 DEFAULT_LIMIT, MAX_LIMIT = 500, 1000
+# Plain rows of just what a change carries: not the merge stamps (as large
+# again as the fields) and no ORM objects, which a pull never changes.
+CHANGE_COLUMNS = (Record.seq, Record.type, Record.id, Record.version, Record.deleted, Record.fields)
 
 
 def parse_limit(raw: str | None) -> int:
@@ -45,8 +48,8 @@ def pull_changes(actor: Actor, since: str | None, limit_text: str | None) -> dic
     after = parse_cursor(since, top)
     window = (Record.seq > after, Record.seq <= top)
     records = db.session.execute(
-        select(Record).where(*window, record_scope(actor)).order_by(Record.seq).limit(limit + 1)
-    ).scalars().all()
+        select(*CHANGE_COLUMNS).where(*window, record_scope(actor)).order_by(Record.seq).limit(limit + 1)
+    ).all()
     entries = [(record.seq, record) for record in records]
     audience = exit_audience(actor)
     if audience is not None:
@@ -99,5 +102,5 @@ def add_references(latest: dict[str, dict]) -> None:
     missing = rights.references_of(findings) - set(latest)
     if not missing:
         return
-    for record in db.session.execute(select(Record).where(Record.id.in_(missing))).scalars():
+    for record in db.session.execute(select(*CHANGE_COLUMNS).where(Record.id.in_(missing))):
         latest[record.id] = record_json(record)

@@ -71,18 +71,45 @@ class Changes:
 
 
 def apply_batch(actor: Actor, mutations: list[dict], sent_at: datetime, received_at: datetime) -> list[dict]:
-    """Apply a device's mutations in order; one result each, in the same order."""
+    """Apply a device's mutations in order; one result each, in the same order.
+
+    A batch is first tried with its creates of new records written together
+    (one flush, no savepoint each), which is what a phone back from a patrol
+    mostly sends. Should another worker push the same mids or create the same
+    ids meanwhile, the database refuses the flush; then the whole try is
+    rolled back and the batch runs again one savepoint per mutation.
+    """
     offset = clock_offset(sent_at, received_at)
     mids = {raw["mid"].lower() for raw in mutations}
-    outcomes = dict(db.session.execute(select(Mutation.mid, Mutation.result).where(Mutation.mid.in_(mids))).all())
+    stored = dict(db.session.execute(select(Mutation.mid, Mutation.result).where(Mutation.mid.in_(mids))).all())
+    changed_before = dict(db.session.info.get("changed", {}))
+    try:
+        with db.session.begin_nested():
+            return apply_in_order(actor, mutations, dict(stored), offset, received_at, quick_creates=True)
+    except IntegrityError:
+        db.session.info["changed"] = changed_before
+        db.session.info.pop("referenced", None)  # it may hold records whose insert was just rolled back
+    return apply_in_order(actor, mutations, dict(stored), offset, received_at, quick_creates=False)
+
+
+def apply_in_order(actor: Actor, mutations: list[dict], outcomes: dict, offset: timedelta, received_at: datetime,
+                   quick_creates: bool) -> list[dict]:
+    existing = existing_record_ids({str(raw.get("id")).lower() for raw in mutations}) if quick_creates else set()
     results = []
     for raw in mutations:
         mid = raw["mid"].lower()
         if mid in outcomes:
             results.append(duplicate_of(mid, outcomes[mid]))
+            continue
+        record_id = str(raw.get("id")).lower()
+        if quick_creates and raw.get("op") == "upsert" and record_id not in existing:
+            outcomes[mid] = apply_mutation(actor, raw, offset, received_at, quick=True)
         else:
+            if quick_creates:
+                db.session.flush()  # so a refused quick create fails here, not inside this mutation's savepoint
             outcomes[mid] = apply_mutation(actor, raw, offset, received_at)
-            results.append(outcomes[mid])
+        existing.add(record_id)
+        results.append(outcomes[mid])
     return results
 
 
@@ -95,16 +122,43 @@ def duplicate_of(mid: str, first: dict | None) -> dict:
     return result
 
 
-def apply_mutation(actor: Actor, raw: dict, offset: timedelta, received_at: datetime) -> dict:
+def existing_record_ids(ids: set[str]) -> set[str]:
+    return set(db.session.execute(select(Record.id).where(Record.id.in_(ids))).scalars())
+
+
+def apply_mutation(actor: Actor, raw: dict, offset: timedelta, received_at: datetime, quick: bool = False) -> dict:
     """Validate and apply one new mutation, recording its outcome under its mid."""
     mid = raw["mid"].lower()
     guard = Mutation(mid=mid, device_id=actor.device_id, record_id=str(raw.get("id"))[:36], result=None)
     try:
         mutation = MUTATION_SCHEMA.load(raw)
     except ValidationError as error:
-        return remember(guard, Rejected("invalid", "The mutation is not valid.", validation_fields(error)).result(mid))
-    when = corrected_edit_time(mutation["edited_at"], offset, received_at)
-    return write(actor, mutation, Stamp(when, actor.device_id, mid, actor.user_id), guard)
+        outcome = Rejected("invalid", "The mutation is not valid.", validation_fields(error)).result(mid)
+        return remember_quickly(guard, outcome) if quick else remember(guard, outcome)
+    stamp = Stamp(corrected_edit_time(mutation["edited_at"], offset, received_at), actor.device_id, mid, actor.user_id)
+    if quick:
+        return create_quickly(actor, mutation, stamp, guard)
+    return write(actor, mutation, stamp, guard)
+
+
+def create_quickly(actor: Actor, mutation: dict, stamp: Stamp, guard: Mutation) -> dict:
+    """Create a record no one has, without a savepoint: a create adds nothing until it is accepted."""
+    changes = Changes()
+    try:
+        outcome = create_record(actor, mutation, stamp, changes)
+    except Rejected as rejection:
+        return remember_quickly(guard, rejection.result(mutation["mid"]))
+    remember_quickly(guard, outcome)
+    for item in changes.items:
+        mark_changed(db.session, item)
+    return outcome
+
+
+def remember_quickly(guard: Mutation, outcome: dict) -> dict:
+    """Store an outcome with the batch's other rows; a twin's insert fails the whole quick try."""
+    guard.result = outcome
+    db.session.add(guard)
+    return outcome
 
 
 def remember(guard: Mutation, outcome: dict) -> dict:

@@ -201,3 +201,24 @@ def test_a_delete_leaves_a_tombstone_that_others_pull(office, inspector, estate)
     assert result["status"] == "applied" and result["version"] == 2
     tombstone = inspector.fetch(company)
     assert tombstone["deleted"] is True and tombstone["version"] == 2
+
+
+def test_when_a_quick_create_is_refused_by_the_database_the_batch_runs_again_one_by_one(office, estate, monkeypatch):
+    # As when another worker creates the same record between our look-up and our insert.
+    from server.services import records
+
+    record_id = new_id()
+    office.push_one("company", {"name": "First"}, record_id=record_id)
+    monkeypatch.setattr(records, "existing_record_ids", lambda ids: set())
+    before = office.mutation("company", {"name": "Beta Cleaning"})
+    update = office.mutation("company", {"name": "Second"}, record_id=record_id, base_version=1)
+    after = office.mutation("company", {"name": "Gamma Lifts"})
+
+    results = office.push(before, update, after)
+
+    assert [r["status"] for r in results] == ["applied", "applied", "applied"]
+    assert office.fetch(record_id)["fields"]["name"] == "Second" and office.fetch(record_id)["version"] == 2
+    names = [c["fields"]["name"] for c in office.pull().json["changes"] if c["type"] == "company"]
+    assert {"Beta Cleaning", "Second", "Gamma Lifts"} <= set(names) and "First" not in names
+    assert len(names) == len(set(names))  # nothing of the rolled-back try left in the feed
+    assert office.push(before, update, after) == [dict(r, status="duplicate", first_status="applied") for r in results]
