@@ -28,13 +28,13 @@ def median(values):
 class Server:
     """gunicorn on 127.0.0.1 with its own instance folder (SQLite) or the given DATABASE_URL."""
 
-    def __init__(self, workers: int = 1, database_url: str | None = None):
+    def __init__(self, workers: int = 1, database_url: str | None = None, demo: bool = False):
         self.folder = tempfile.TemporaryDirectory(prefix="ep-bench-")
         self.env = {**os.environ, "INSTANCE_PATH": self.folder.name}
         self.env.pop("DATABASE_URL", None)
         if database_url:
             self.env["DATABASE_URL"] = database_url
-        self.workers = workers
+        self.workers, self.demo = workers, demo
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -51,7 +51,10 @@ class Server:
 
             with psycopg.connect(self.env["DATABASE_URL"], autocommit=True) as connection:
                 connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        self.flask("create-user", "office", "--role", "office", "--password", PASSWORD)
+        if self.demo:
+            self.flask("seed-demo")  # its users' password is demo-patrol
+        else:
+            self.flask("create-user", "office", "--role", "office", "--password", PASSWORD)
         self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
                                          f"127.0.0.1:{self.port}", "--log-level", "warning", "server:create_app()"],
                                         env=self.env, cwd=ROOT)
@@ -69,9 +72,9 @@ class Server:
         self.process.wait(timeout=30)
         self.folder.cleanup()
 
-    def device(self, name="bench") -> "Device":
+    def device(self, name="bench", username="office") -> "Device":
         session = requests.Session()
-        response = session.post(self.url + "/api/v1/auth/login", json={"username": "office", "password": PASSWORD, "device_name": name})
+        response = session.post(self.url + "/api/v1/auth/login", json={"username": username, "password": PASSWORD, "device_name": name})
         response.raise_for_status()
         session.headers["Authorization"] = f"Bearer {response.json()['token']}"
         return Device(self.url, session)

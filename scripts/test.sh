@@ -64,4 +64,15 @@ fi
 # The benchmarks' smoke mode, so they never rot; their figures here mean nothing.
 echo "== benchmarks, smoke mode"
 .venv/bin/python bench/app_shell.py | tail -n 1
-(cd bench && ../.venv/bin/python sync_speed.py --smoke | tail -n 1)
+(
+  cd bench
+  ../.venv/bin/python sync_speed.py --smoke | tail -n 1
+  ../.venv/bin/python photo_upload.py --smoke | tail -n 1
+  ../.venv/bin/python incremental_pull.py --smoke | tail -n 1
+  ../.venv/bin/python cold_start.py --smoke | tail -n 1
+  if [ "$run_postgres" = 1 ]; then
+    DATABASE_URL="$POSTGRES_URL" ../.venv/bin/python load.py --smoke | tail -n 1
+  else
+    ../.venv/bin/python load.py --smoke | tail -n 1
+  fi
+)

@@ -1,6 +1,6 @@
 """Push a device's queued mutations; pull what changed since its cursor."""
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from sqlalchemy.exc import OperationalError
 
 from schemas.api import MAX_MUTATIONS, PushSchema
@@ -70,4 +70,4 @@ def pull_changes():
     """The changes the caller may read after its cursor, oldest first."""
     page = pull.pull_changes(current_actor(), request.args.get("since"), request.args.get("limit"))
     db.session.commit()
-    return page  # plain JSON already, in the shape PullResultSchema documents
+    return Response(page, mimetype="application/json")

@@ -1,0 +1,186 @@
+"""Many devices syncing at once, over real HTTP on 127.0.0.1, as the README runs the scale-out server.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/load.py
+    DATABASE_URL=... .venv/bin/python bench/load.py --sites 1   # every device on one estate
+    .venv/bin/python bench/load.py --smoke      # 10 devices, SQLite unless DATABASE_URL is set (CI)
+
+The devices belong to inspectors of --sites estates (20 by default), spread
+evenly: each pulls what the devices of its own estate push. With --sites 1
+every device pulls everything every other device pushed, the worst case.
+Each device has logged in and pulled its estate before the clock starts.
+Then all of them sync at the same moment, each as the app does: push 20
+inspections in one batch, then pull until nothing is left. The server runs
+under gunicorn with --workers (4 by default). Afterwards a fresh device pulls
+everything and the run checks that every pushed record is there exactly
+once. Prints p50/p95/p99 per request and per whole sync, errors, lost and
+duplicated records, and each worker's resident memory at its peak, as a
+table and a JSON line. The client runs on the same 2 cores as the server,
+so its own time is inside these figures.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from common import PASSWORD, Server, inspection_mutation, now_iso, reference_mutations
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Phone:
+    def __init__(self, device, template, mutations_each):
+        self.device = device
+        self.cursor = None
+        self.template, self.mutations_each = template, mutations_each
+        self.mutations: list[dict] = []
+        self.request_times: list[float] = []
+        self.error: str | None = None
+
+    def get_ready(self):
+        """Pull the estate, as after logging in, and prepare a patrol's inspections of its site."""
+        site = None
+        while True:
+            params = {"limit": 1000, **({"since": self.cursor} if self.cursor else {})}
+            page = self.device.session.get(self.device.url + "/api/v1/sync/pull", params=params).json()
+            site = next((change["id"] for change in page["changes"] if change["type"] == "site"), site)
+            self.cursor = page["cursor"]
+            if not page["has_more"]:
+                break
+        self.mutations = [inspection_mutation(site, self.template, i) for i in range(self.mutations_each)]
+
+    def timed(self, method, path, **kwargs):
+        start = time.perf_counter()
+        response = self.device.session.request(method, self.device.url + path, timeout=60, **kwargs)
+        self.request_times.append(time.perf_counter() - start)
+        response.raise_for_status()
+        return response.json()
+
+    def pull_all(self):
+        while True:
+            params = {"limit": 1000, **({"since": self.cursor} if self.cursor else {})}
+            page = self.timed("GET", "/api/v1/sync/pull", params=params)
+            self.cursor = page["cursor"]
+            if not page["has_more"]:
+                return
+
+    def sync(self, start_together: threading.Barrier) -> float:
+        start_together.wait()
+        start = time.perf_counter()
+        try:
+            results = self.timed("POST", "/api/v1/sync/push", json={"sent_at": now_iso(), "mutations": self.mutations})["results"]
+            refused = [r for r in results if r["status"] != "applied"]
+            if refused:
+                raise RuntimeError(f"{len(refused)} mutations not applied: {refused[0]}")
+            self.pull_all()
+        except (requests.RequestException, RuntimeError) as error:
+            self.error = str(error)
+        return time.perf_counter() - start
+
+
+class MemoryWatch(threading.Thread):
+    """Samples each worker's resident memory while the load runs; keeps the peak."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server, self.peak, self.stopped = server, [], threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            sizes = sorted(self.server.worker_rss_mb(), reverse=True)
+            self.peak = [max(pair) for pair in zip(sizes, self.peak)] if len(self.peak) == len(sizes) else sizes
+            self.stopped.wait(0.05)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--devices", type=int)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--sites", type=int, default=20)
+    args = parser.parse_args()
+    devices = args.devices or (10 if args.smoke else 200)
+    sites = min(args.sites, 2) if args.smoke else args.sites
+    mutations_each = 5 if args.smoke else 20
+    with Server(workers=args.workers, database_url=os.environ.get("DATABASE_URL")) as server:
+        for number in range(sites):
+            server.flask("create-user", f"inspector{number}", "--role", "inspector", "--site", f"Estate {number}", "--password", PASSWORD)
+        office = server.device("setup")
+        _, template, reference = reference_mutations()
+        office.push(reference[1:])
+        with ThreadPoolExecutor(max_workers=8) as pool:  # logging in hashes a password each: before the clock
+            logged_in = list(pool.map(lambda i: server.device(f"phone {i}", username=f"inspector{i % sites}"), range(devices)))
+        phones = [Phone(device, template, mutations_each) for device in logged_in]
+        for phone in phones:
+            phone.get_ready()
+
+        watch = MemoryWatch(server)
+        watch.start()
+        start_together = threading.Barrier(devices)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=devices) as pool:
+            sync_times = list(pool.map(lambda phone: phone.sync(start_together), phones))
+        wall = time.perf_counter() - started
+        watch.stopped.set()
+        watch.join()
+
+        count, _ = server.device("auditor").pull_all()
+        pushed = {m["id"] for phone in phones for m in phone.mutations}
+        seen: dict[str, int] = {}
+        auditor = server.device("auditor 2")
+        cursor = None
+        while True:
+            page = auditor.session.get(auditor.url + "/api/v1/sync/pull", params={"limit": 1000, **({"since": cursor} if cursor else {})}).json()
+            for change in page["changes"]:
+                seen[change["id"]] = seen.get(change["id"], 0) + 1
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                break
+        lost = len([record_id for record_id in pushed if record_id not in seen])
+        duplicated = len([record_id for record_id in pushed if seen.get(record_id, 0) > 1])
+        database, workers = server.database, args.workers
+
+    requests_made = [t for phone in phones for t in phone.request_times]
+    errors = [phone.error for phone in phones if phone.error]
+    ms = lambda seconds: round(seconds * 1000, 1)  # noqa: E731
+    figures = {
+        "request_p50_ms": ms(percentile(requests_made, 0.50)), "request_p95_ms": ms(percentile(requests_made, 0.95)),
+        "request_p99_ms": ms(percentile(requests_made, 0.99)),
+        "sync_p50_ms": ms(percentile(sync_times, 0.50)), "sync_p95_ms": ms(percentile(sync_times, 0.95)),
+        "sync_p99_ms": ms(percentile(sync_times, 0.99)),
+    }
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; database: {database}; gunicorn workers: {workers}; "
+          f"{devices} devices on {sites} estate(s) at once, each pushing {mutations_each} inspections then pulling; one run")
+    print(f"{'figure':44} {'value':>10} {'target':>8}")
+    for name, key, target in (("request latency p50 (ms)", "request_p50_ms", None), ("request latency p95 (ms)", "request_p95_ms", 300),
+                              ("request latency p99 (ms)", "request_p99_ms", None), ("whole sync p50 (ms)", "sync_p50_ms", None),
+                              ("whole sync p95 (ms)", "sync_p95_ms", None), ("whole sync p99 (ms)", "sync_p99_ms", None)):
+        print(f"{name:44} {figures[key]:10.1f} {target if target else '-':>8}")
+    print(f"{'requests':44} {len(requests_made):10d} {'-':>8}")
+    print(f"{'wall time of the burst (s)':44} {wall:10.2f} {'-':>8}")
+    print(f"{'errors':44} {len(errors):10d} {0:>8}")
+    print(f"{'records lost / duplicated':44} {f'{lost} / {duplicated}':>10} {'0 / 0':>8}")
+    print(f"{'peak resident memory per worker (MB)':44} {max(watch.peak or [0]):10.1f} {150:>8}")
+    if errors:
+        print("first error:", errors[0])
+    print(json.dumps({"bench": "load", "database": database, "workers": workers, "devices": devices, "sites": sites,
+                      "mutations_each": mutations_each,
+                      **figures, "requests": len(requests_made), "wall_s": round(wall, 3), "errors": len(errors), "lost": lost,
+                      "duplicated": duplicated, "records_pulled": count,
+                      "worker_peak_rss_mb": [round(size, 1) for size in watch.peak],
+                      "mean_request_ms": ms(statistics.mean(requests_made))}))
+    if errors or lost or duplicated:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
