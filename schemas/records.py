@@ -15,6 +15,7 @@ from schemas.fields import (
     Scalar,
     Sha256,
     StrictBoolean,
+    StrictInteger,
     StrictNumber,
     Text,
     UtcDateTime,
@@ -158,6 +159,10 @@ class TemplateFields(Schema):
     category = Text(required=True, validate=validate.OneOf(CATEGORIES))
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(max=200))
     active = StrictBoolean(load_default=True)
+    # A template's items are fixed once an inspection used them: an edit is a new
+    # template record, the next revision of the same family (the first one's id).
+    family_id = Uuid(allow_none=True)
+    revision = StrictInteger(minimum=1, load_default=1)
 
     @validates_schema
     def check_unique_keys(self, template, **kwargs):
@@ -238,6 +243,7 @@ IMMUTABLE_FIELDS = {
     "photo": ("blob", "parent_type", "parent_id"),
     "inspection": ("inspector_id", "template_id"),
     "finding": ("created_by",),
+    "template": ("family_id", "revision"),
 }
 
 

@@ -2,9 +2,9 @@
 
 from flask import Flask
 
-from server.api import auth, blobs, conflicts, devices, openapi, sync
+from server.api import auth, blobs, conflicts, devices, labels, openapi, sync
 
 
 def register_api(app: Flask) -> None:
-    for module in (auth, devices, sync, conflicts, blobs, openapi):
+    for module in (auth, devices, sync, conflicts, blobs, labels, openapi):
         app.register_blueprint(module.bp, url_prefix="/api/v1")

@@ -287,6 +287,9 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
     current = flatten(record.fields)
     incoming = flatten(fields)
     changed = {path.partition(".")[0] for path, value in incoming.items() if current.get(path, MISSING) != value}
+    if record.type == "template" and "items" in changed and template_in_use(record.id):
+        raise Rejected("invalid", "Inspections were made with this template; save its items as a new revision.",
+                       {"items": ["Fixed once inspections use them."]})
     verdict = rights.update_verdict(actor, record, changed)
     if verdict is Verdict.FORBIDDEN:
         raise Rejected("forbidden", f"You may not change {', '.join(sorted(changed)) or 'this'} on this {record.type}.")
@@ -448,6 +451,11 @@ def moved_family(record: Record, old_site: str | None, old_company: str | None):
         if old_site and old_site != record.site_id:
             exits.append(ScopeExit(record_id=member.id, record_type=member.type, audience="site", audience_id=old_site))
         yield member, exits
+
+
+def template_in_use(template_id: str) -> bool:
+    used = select(Record.id).where(Record.type == "inspection", Record.fields["template_id"].as_string() == template_id).limit(1)
+    return db.session.execute(used).first() is not None
 
 
 def check_answers(template_id: str, answers: dict | None) -> None:

@@ -1,0 +1,27 @@
+"""QR labels for checkpoints: the code as an SVG to print and stick beside the checkpoint."""
+
+import io
+
+import segno
+from flask import Blueprint, Response, request
+
+from server.api.guard import login_required
+from server.errors import BadRequest
+
+bp = Blueprint("labels", __name__)
+
+MAX_CODE = 32  # a checkpoint's code is at most 32 characters (schemas.records)
+
+
+@bp.get("/labels/qr.svg")
+@login_required("office", "admin")
+def qr_svg():
+    """?code=HY-A-B1 as a QR code in SVG, error correction M, with its quiet zone."""
+    code = request.args.get("code", "")
+    if not code or len(code) > MAX_CODE or not code.isprintable():
+        raise BadRequest(f"code is 1 to {MAX_CODE} printable characters.", {"code": ["Missing or too long."]}, code="invalid_code")
+    out = io.BytesIO()
+    segno.make_qr(code, error="m").save(out, kind="svg", scale=8, border=4, xmldecl=False, svgns=True, title=code)
+    response = Response(out.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
