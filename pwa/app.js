@@ -7,13 +7,18 @@ import { currentLanguage, setLanguage, t } from './i18n.js';
 import { applyUpdate, checkForUpdate, onUpdateReady, registerServiceWorker } from './sw-bridge.js';
 import { logout, onChange, startAutoSync, syncNow } from './sync.js';
 import { renderCheckpoint, renderCheckpoints } from './views/checkpoints.js';
+import { renderCompanies } from './views/companies.js';
 import { renderDesk, renderDeskFinding } from './views/desk.js';
 import { h, replace } from './views/dom.js';
 import { renderFinding, renderFindings, renderInspections, renderNewFinding } from './views/findings.js';
 import { renderInspection } from './views/inspection.js';
 import { renderJob, renderJobs } from './views/jobs.js';
 import { languageSwitch, renderLogin } from './views/login.js';
+import { renderConflicts, renderPeople } from './views/people.js';
+import { renderReview, renderReviewInspection } from './views/review.js';
+import { renderLabels, renderSetup, renderSetupRecord } from './views/setup.js';
 import { renderStatusBar, renderSyncView } from './views/status.js';
+import { renderTemplate, renderTemplates } from './views/templates.js';
 
 const main = document.getElementById('main');
 const statusBar = document.getElementById('sync-status');
@@ -42,10 +47,21 @@ const ROLES = {
   },
   office: {
     home: '#/desk',
-    nav: [['#/desk', 'nav_desk'], ['#/sync', 'nav_sync']],
+    nav: [['#/desk', 'nav_desk'], ['#/review', 'nav_review'], ['#/companies', 'nav_companies'], ['#/setup', 'nav_setup'],
+      ['#/people', 'nav_people'], ['#/conflicts', 'nav_conflicts'], ['#/sync', 'nav_sync']],
     routes: [
       [/^#\/desk$/, () => renderDesk(main)],
       [/^#\/desk\/([\w-]+)$/, (id) => renderDeskFinding(main, id)],
+      [/^#\/review$/, () => renderReview(main)],
+      [/^#\/review\/([\w-]+)$/, (id) => renderReviewInspection(main, id)],
+      [/^#\/companies$/, () => renderCompanies(main)],
+      [/^#\/setup$/, () => renderSetup(main)],
+      [/^#\/setup\/(\w+)\/([\w-]+)$/, (type, id) => renderSetupRecord(main, type, id)],
+      [/^#\/templates$/, () => renderTemplates(main)],
+      [/^#\/template\/([\w-]+)$/, (id) => renderTemplate(main, id)],
+      [/^#\/labels(?:\?.*)?$/, () => renderLabels(main)],
+      [/^#\/people$/, () => renderPeople(main)],
+      [/^#\/conflicts$/, () => renderConflicts(main)],
       [/^#\/sync$/, syncScreen],
     ],
   },
@@ -153,7 +169,7 @@ async function start() {
   onChange((state) => {
     renderStatusBar(statusBar);
     // Lists show what a sync brought; a form being filled in is left alone.
-    if (state.dataVersion !== shownData && !/^#\/(inspection|finding)\//.test(location.hash)) {
+    if (state.dataVersion !== shownData && !/^#\/(inspection|finding|desk|review|setup|template)\//.test(location.hash)) {
       shownData = state.dataVersion;
       rerender();
     }

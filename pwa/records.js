@@ -84,6 +84,32 @@ export async function editRecord(id, fields) {
   await db.saveWithOutbox([edit(id, fields)]);
 }
 
+/**
+ * An edited template as its next revision: a new record of the same family,
+ * saved together with the old one's deactivation, so inspections made with
+ * the old one keep their checklist.
+ */
+export async function saveTemplateRevision(old, fields) {
+  const family = old.fields.family_id || old.id;
+  const revisions = (await db.recordsOfType('template')).filter((template) => (template.fields.family_id || template.id) === family);
+  const revision = Math.max(...revisions.map((template) => template.fields.revision || 1)) + 1;
+  const created = fresh('template', { ...fields, family_id: family, revision });
+  await db.saveWithOutbox([created, edit(old.id, { active: false })]);
+  return created.record.id;
+}
+
+/** Several edits in one transaction: [[id, fields], ...]. */
+export async function editRecords(changes) {
+  await db.saveWithOutbox(changes.map(([id, fields]) => edit(id, fields)));
+}
+
+/** A new record of any reference type (site, area, checkpoint, company, template); its id comes back. */
+export async function createRecord(type, fields) {
+  const created = fresh(type, fields);
+  await db.saveWithOutbox([created]);
+  return created.record.id;
+}
+
 /** A contractor's fix: the "after" photos first, then the status, so the server sees the photos when it checks. */
 export async function markFixed(findingId, fixNote, preparedPhotos) {
   const photos = preparedPhotos.map((prepared) => fresh('photo', { blob: prepared.sha256, parent_type: 'finding', parent_id: findingId,

@@ -68,6 +68,36 @@ async function errorMessage(response) {
   }
 }
 
+export class OfflineError extends Error {}
+
+/**
+ * An office call outside the sync (devices, conflicts): the answer's JSON, or
+ * an error whose message can be shown. These screens need the network.
+ */
+export async function apiJson(path, options = {}) {
+  let response;
+  try {
+    response = await call(path, options);
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    throw new OfflineError('offline');
+  }
+  if (!response.ok) throw new Error(await errorMessage(response));
+  return response.status === 204 ? null : response.json();
+}
+
+/** An image from the API (a QR label) as an object URL; the caller revokes it. */
+export async function apiImageUrl(path) {
+  let response;
+  try {
+    response = await call(path);
+  } catch {
+    throw new OfflineError('offline');
+  }
+  if (!response.ok) throw new Error(await errorMessage(response));
+  return URL.createObjectURL(await response.blob());
+}
+
 export async function login(username, password, deviceName) {
   const response = await call('/auth/login', { method: 'POST', body: { username, password, device_name: deviceName } });
   if (!response.ok) throw new Error(await errorMessage(response));

@@ -44,7 +44,7 @@ def seed() -> list[tuple[str, str]]:
     writer = DemoWriter(made)
     estate = build_estate(writer)
     build_templates(writer)
-    build_findings(writer, estate, made)
+    build_findings(writer, estate, made, lobby_round=build_inspection(writer, estate))
     return [(username, role) for username, role, _, _ in users]
 
 
@@ -191,6 +191,22 @@ def build_templates(writer: DemoWriter) -> None:
         writer.put("template", {"name": name, "names": {"zh": zh}, "category": category, "items": items, "active": True})
 
 
+def build_inspection(writer: DemoWriter, ids: dict[str, str]) -> str:
+    """This morning's cleaning round in the Block B lobby, submitted and waiting for the office's review."""
+    template = next(record for record in db.session.execute(select(Record).where(Record.type == "template")).scalars()
+                    if record.fields["name"] == "Cleaning quality")
+    started = (utcnow() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    inspection = writer.put("inspection", {
+        "template_id": template.id, "site_id": ids["site"], "area_id": ids["B-1F"], "checkpoint_id": ids["CL-B-LOBBY"],
+        "status": "submitted", "started_at": started, "completed_at": started, "score": 80,
+        "answers": {"floor": {"value": 2, "note": "Coffee stains by lift 2"}, "bins": {"value": "pass"}, "glass": {"value": "pass"},
+                    "stairs": {"value": "pass"}, "odour": {"value": "pass"}, "remarks": {"value": "Asked the cleaner to mop again."}},
+    }, as_user="inspector")
+    writer.put("photo", {"blob": demo_photo("Lobby overview", "#1f4f7a"), "parent_type": "inspection", "parent_id": inspection,
+                         "item_key": "overview", "role": "evidence"}, as_user="inspector")
+    return inspection
+
+
 def demo_photo(text: str, colour: str) -> str:
     """A small generated JPEG stored as a blob; its hash comes back."""
     image = Image.new("RGB", (640, 480), colour)
@@ -204,17 +220,17 @@ def demo_photo(text: str, colour: str) -> str:
     return sha256
 
 
-def build_findings(writer: DemoWriter, ids: dict[str, str], users: dict[str, User]) -> None:
+def build_findings(writer: DemoWriter, ids: dict[str, str], users: dict[str, User], lobby_round: str) -> None:
     """Findings in each state of the workflow, moved there by the roles that would."""
     site = ids["site"]
     fire = writer.company_id("Safeguard Fire Services")
     green = writer.company_id("Evergreen Landscaping")
     today = date.today()
 
-    def finding(code, area, category, title, severity, description, as_user="inspector"):
+    def finding(code, area, category, title, severity, description, as_user="inspector", **origin):
         record_id = writer.put("finding", {"site_id": site, "area_id": ids[area], "checkpoint_id": ids.get(code),
                                            "category": category, "title": title, "severity": severity,
-                                           "description": description}, as_user=as_user)
+                                           "description": description, **origin}, as_user=as_user)
         writer.put("photo", {"blob": demo_photo(title, "#7a1f1f"), "parent_type": "finding", "parent_id": record_id,
                              "role": "before", "caption": title}, as_user=as_user)
         return record_id
@@ -223,7 +239,7 @@ def build_findings(writer: DemoWriter, ids: dict[str, str], users: dict[str, Use
         writer.put("finding", fields, as_user=as_user, record_id=record_id)
 
     finding("CL-B-LOBBY", "B-1F", "cleaning", "Lobby floor stained near the lift", "low",
-            "Coffee stains in front of lift 2, not mopped since morning.")
+            "Coffee stains in front of lift 2, not mopped since morning.", inspection_id=lobby_round, item_key="floor")
 
     pressure = finding("EX-B-B1", "B-B1", "fire", "Extinguisher under-pressure (needle in red)", "high",
                        "Gauge reads 0.8 MPa, below the green zone.")

@@ -1,20 +1,29 @@
 /**
- * The office's findings desk: every finding in reach, filtered and searched;
- * one finding with its before and after photos side by side, to assign to a
- * contractor with a due date, close after the return visit, send back, or cancel.
+ * The office's findings desk: every finding in reach, filtered and searched,
+ * assigned one at a time or in bulk; one finding with its before and after
+ * photos side by side, to assign to a contractor with a due date, close after
+ * the return visit, send back, or cancel.
  */
 
 import * as db from '../db.js';
 import { localName, t } from '../i18n.js';
-import { addComment, editRecord } from '../records.js';
+import { addComment, editRecord, editRecords } from '../records.js';
 import { photoBytes } from '../sync.js';
 import { h, photoImage, replace } from './dom.js';
 
 const STATUSES = ['open', 'assigned', 'in_progress', 'fixed', 'closed', 'cancelled'];
 const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
-const filters = { status: '', category: '', company: '', overdue: false, search: '' };
+const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+const ASSIGNABLE = ['open', 'assigned', 'in_progress'];
+const filters = { status: '', category: '', severity: '', site: '', company: '', overdue: false, search: '' };
 const today = () => new Date().toISOString().slice(0, 10);
-const isOverdue = (finding) => ['assigned', 'in_progress'].includes(finding.fields.status) && finding.fields.due_date && finding.fields.due_date < today();
+export const isOverdue = (finding) => ['assigned', 'in_progress'].includes(finding.fields.status) && finding.fields.due_date && finding.fields.due_date < today();
+
+/** The desk, filtered to one contractor company (from the companies view). */
+export function showCompany(companyId) {
+  Object.assign(filters, { status: '', category: '', severity: '', site: '', company: companyId, overdue: false, search: '' });
+  location.hash = '#/desk';
+}
 
 function select(id, label, options, value, onChange) {
   return [h('label', { for: id }, label),
@@ -23,21 +32,53 @@ function select(id, label, options, value, onChange) {
 }
 
 export async function renderDesk(main) {
-  const [findings, companies] = await Promise.all([db.recordsOfType('finding'), db.recordsOfType('company')]);
+  const [findings, companies, sites] = await Promise.all([db.recordsOfType('finding'), db.recordsOfType('company'), db.recordsOfType('site')]);
   const companyName = new Map(companies.map((company) => [company.id, company.fields.name]));
+  const liveCompanies = companies.filter((c) => !c.deleted);
+  const selected = new Set();
   const list = h('ul', { class: 'cards desk-list', id: 'desk-list' });
   const count = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const bulkError = h('p', { class: 'error', role: 'alert' });
+  const bulkButton = h('button', { type: 'submit', class: 'primary', id: 'bulk-assign', disabled: true }, t('assign_selected', { count: 0 }));
+  const bulkForm = h('form', { class: 'bulk', id: 'bulk-form', 'aria-label': t('bulk_assign') },
+    h('div', {}, ...select('bulk-company', t('assign_to'), [['', '—'], ...liveCompanies.map((c) => [c.id, c.fields.name])], '', () => {})),
+    h('div', {}, h('label', { for: 'bulk-due' }, t('due_date')), h('input', { type: 'date', id: 'bulk-due' })),
+    h('div', {}, bulkButton), bulkError);
+  const drawSelection = () => {
+    bulkButton.textContent = t('assign_selected', { count: selected.size });
+    bulkButton.disabled = selected.size === 0;
+  };
+  bulkForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const company = bulkForm.querySelector('#bulk-company').value;
+    const due = bulkForm.querySelector('#bulk-due').value;
+    if (!company || !due) { bulkError.textContent = t('need_company_and_date'); return; }
+    const chosen = findings.filter((finding) => selected.has(finding.id));
+    // One transaction: the whole selection is assigned, or none of it.
+    await editRecords(chosen.map((finding) => [finding.id, finding.fields.status === 'open'
+      ? { status: 'assigned', company_id: company, due_date: due } : { company_id: company, due_date: due }]));
+    renderDesk(main);
+  });
 
   function show() {
     const needle = filters.search.trim().toLowerCase();
     const shown = findings.filter((finding) => !finding.deleted
       && (!filters.status || finding.fields.status === filters.status)
       && (!filters.category || finding.fields.category === filters.category)
+      && (!filters.severity || finding.fields.severity === filters.severity)
+      && (!filters.site || finding.fields.site_id === filters.site)
       && (!filters.company || (filters.company === 'none' ? !finding.fields.company_id : finding.fields.company_id === filters.company))
       && (!filters.overdue || isOverdue(finding))
       && (!needle || `${finding.fields.title} ${finding.fields.description || ''}`.toLowerCase().includes(needle)))
       .sort((a, b) => Number(isOverdue(b)) - Number(isOverdue(a)) || (b.id > a.id ? 1 : -1));
-    replace(list, shown.map((finding) => h('li', {},
+    for (const id of [...selected]) if (!shown.some((finding) => finding.id === id)) selected.delete(id);
+    replace(list, shown.map((finding) => h('li', { class: 'selectable' },
+      ASSIGNABLE.includes(finding.fields.status) ? h('span', { class: 'pick' },
+        h('input', { type: 'checkbox', id: `pick-${finding.id}`, checked: selected.has(finding.id), onchange: (event) => {
+          if (event.target.checked) selected.add(finding.id); else selected.delete(finding.id);
+          drawSelection();
+        } }),
+        h('label', { for: `pick-${finding.id}`, class: 'visually-hidden' }, t('select_finding', { title: finding.fields.title }))) : h('span', { class: 'pick' }),
       h('a', { href: `#/desk/${finding.id}`, class: `card${isOverdue(finding) ? ' overdue' : ''}` },
         h('span', { class: 'card-title' }, finding.fields.title),
         h('span', { class: `chip ${finding.fields.status}` }, t(`status_${finding.fields.status}`)),
@@ -46,6 +87,7 @@ export async function renderDesk(main) {
           finding.fields.due_date ? `${isOverdue(finding) ? `${t('overdue')} · ` : ''}${t('due', { date: finding.fields.due_date })}` : null]
           .filter(Boolean).join(' · '))))));
     count.textContent = t('shown_count', { count: shown.length });
+    drawSelection();
   }
 
   const set = (name) => (value) => { filters[name] = value; show(); };
@@ -53,12 +95,15 @@ export async function renderDesk(main) {
     h('h1', {}, t('nav_desk')),
     h('div', { class: 'filters' },
       h('div', {}, select('filter-status', t('filter_status'), [['', t('all')], ...STATUSES.map((s) => [s, t(`status_${s}`)])], filters.status, set('status'))),
+      h('div', {}, select('filter-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])], filters.site, set('site'))),
       h('div', {}, select('filter-category', t('filter_category'), [['', t('all')], ...CATEGORIES.map((c) => [c, t(`category_${c}`)])], filters.category, set('category'))),
-      h('div', {}, select('filter-company', t('filter_company'), [['', t('all')], ['none', t('unassigned')], ...companies.filter((c) => !c.deleted).map((c) => [c.id, c.fields.name])], filters.company, set('company'))),
+      h('div', {}, select('filter-severity', t('severity'), [['', t('all')], ...SEVERITIES.map((s) => [s, t(`severity_${s}`)])], filters.severity, set('severity'))),
+      h('div', {}, select('filter-company', t('filter_company'), [['', t('all')], ['none', t('unassigned')], ...liveCompanies.map((c) => [c.id, c.fields.name])], filters.company, set('company'))),
       h('div', {}, h('label', { for: 'filter-search' }, t('filter_search')),
         h('input', { id: 'filter-search', type: 'search', value: filters.search, oninput: (event) => set('search')(event.target.value) })),
       h('div', { class: 'check' }, h('input', { type: 'checkbox', id: 'filter-overdue', checked: filters.overdue, onchange: (event) => set('overdue')(event.target.checked) }),
         h('label', { for: 'filter-overdue' }, t('filter_overdue')))),
+    bulkForm,
     count,
     list);
   show();

@@ -90,6 +90,8 @@ export async function renderInspection(main, inspectionId) {
     h('h1', {}, localName(template.fields)),
     h('p', {}, h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
       inspection.fields.score != null ? ` ${inspection.fields.score}%` : ''),
+    inspection.fields.review_note ? h('p', { class: editable ? 'notice' : 'notice-ok', id: 'review-note-shown' },
+      h('strong', {}, `${t(editable ? 'sent_back_by_office' : 'review_note')}: `), inspection.fields.review_note) : null,
     h('form', { class: 'checklist', onsubmit: (event) => event.preventDefault() }, items),
     saved, problems, submit);
 }
