@@ -1,4 +1,4 @@
-"""Screenshots of the main phone screens at 360 x 640, for the README.
+"""Screenshots of the main phone screens at 360 x 640, and of the office's at 1280 px, for the README.
 
 Run against a server with the demo estate (the README's run command):
     .venv/bin/python scripts/screenshots.py [http://127.0.0.1:5000]
@@ -72,8 +72,34 @@ def main() -> None:
             page.wait_for_timeout(500)
             page.screenshot(path=OUT / f"job-{suffix}.png")
             page.context.close()
+        office_screens(browser)
         browser.close()
     print(f"wrote {len(list(OUT.glob('*.png')))} screenshots to {OUT}")
+
+
+def office_screens(browser) -> None:
+    page = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800}).new_page()
+    page.goto(URL + "/")
+    page.fill("#username", "office")
+    page.fill("#password", "demo-patrol")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#desk-list li")
+    expect(page.locator("#sync-status[data-state=synced]")).to_be_visible(timeout=20_000)
+    page.screenshot(path=OUT / "desk-en.png")
+    page.select_option("#filter-status", "fixed")
+    page.click("#desk-list a")
+    page.wait_for_selector("#desk-status")
+    page.wait_for_timeout(500)
+    page.screenshot(path=OUT / "desk-finding-en.png")
+    page.goto(URL + "/#/review")
+    page.click("#review-list a")
+    page.wait_for_selector("#accept-inspection")
+    page.screenshot(path=OUT / "review-en.png")
+    page.goto(URL + "/#/labels")
+    page.wait_for_selector("#label-sheet img[src]")
+    page.wait_for_timeout(1000)
+    page.screenshot(path=OUT / "labels-en.png")
+    page.context.close()
 
 
 if __name__ == "__main__":

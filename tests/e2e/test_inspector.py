@@ -61,7 +61,8 @@ def test_a_whole_inspection_made_offline_reaches_the_server_with_its_photo(phone
 
     expect_synced(page)
     office, records = office_view(demo_server)
-    inspections = [r for r in records.values() if r["type"] == "inspection" and r["fields"]["status"] == "submitted"]
+    inspections = [r for r in records.values() if r["type"] == "inspection" and r["fields"]["status"] == "submitted"
+                   and "extinguisher_pressure" in r["fields"]["answers"]]  # the demo has a cleaning round of its own
     assert len(inspections) == 1
     inspection = inspections[0]["fields"]
     assert inspection["answers"]["extinguisher_pressure"]["value"] == 0.8
