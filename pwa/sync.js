@@ -140,6 +140,7 @@ async function syncOnce() {
       await pushOutbox();
       await uploadPhotos();
       await pullChanges();
+      await refreshUsers();
       const waiting = await pendingCounts();
       if (!waiting.changes && !waiting.photos) await db.setMeta('lastSyncAt', new Date().toISOString());
       update({ phase: 'idle', online: true, error: null, upload: null });
@@ -153,6 +154,14 @@ async function syncOnce() {
     }
   })();
   return running;
+}
+
+/** Office screens name people: keep the user list (it is not a record type) for offline use. */
+async function refreshUsers() {
+  const role = (await session())?.user.role;
+  if (role !== 'office' && role !== 'admin') return;
+  const response = await call('/users');
+  if (response.ok) await db.setMeta('users', (await response.json()).users);
 }
 
 function notifyData() {

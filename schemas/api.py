@@ -48,6 +48,10 @@ class DeviceSchema(Schema):
     revoked_at = UtcDateTime(allow_none=True)
 
 
+class UserListSchema(Schema):
+    users = fields.List(fields.Nested(UserSchema))
+
+
 class DeviceListSchema(Schema):
     devices = fields.List(fields.Nested(DeviceSchema))
 

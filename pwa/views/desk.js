@@ -6,7 +6,7 @@
  */
 
 import * as db from '../db.js';
-import { localName, t } from '../i18n.js';
+import { formatTime, localName, t } from '../i18n.js';
 import { addComment, editRecord, editRecords } from '../records.js';
 import { photoBytes } from '../sync.js';
 import { h, photoImage, replace } from './dom.js';
@@ -15,13 +15,21 @@ const STATUSES = ['open', 'assigned', 'in_progress', 'fixed', 'closed', 'cancell
 const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
 const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const ASSIGNABLE = ['open', 'assigned', 'in_progress'];
-const filters = { status: '', category: '', severity: '', site: '', company: '', overdue: false, search: '' };
+const filters = { status: '', category: '', severity: '', site: '', building: '', company: '', raisedBy: '', overdue: false, search: '' };
 const today = () => new Date().toISOString().slice(0, 10);
 export const isOverdue = (finding) => ['assigned', 'in_progress'].includes(finding.fields.status) && finding.fields.due_date && finding.fields.due_date < today();
 
+/** The building an area is in (itself, or the nearest building above it). */
+export function buildingOf(areaId, areasById) {
+  for (let area = areasById.get(areaId), steps = 0; area && steps < 20; area = areasById.get(area.fields.parent_id), steps += 1) {
+    if (area.fields.kind === 'building') return area.id;
+  }
+  return null;
+}
+
 /** The desk, filtered to one contractor company (from the companies view). */
 export function showCompany(companyId) {
-  Object.assign(filters, { status: '', category: '', severity: '', site: '', company: companyId, overdue: false, search: '' });
+  Object.assign(filters, { status: '', category: '', severity: '', site: '', building: '', company: companyId, raisedBy: '', overdue: false, search: '' });
   location.hash = '#/desk';
 }
 
@@ -32,7 +40,11 @@ function select(id, label, options, value, onChange) {
 }
 
 export async function renderDesk(main) {
-  const [findings, companies, sites] = await Promise.all([db.recordsOfType('finding'), db.recordsOfType('company'), db.recordsOfType('site')]);
+  const [findings, companies, sites, areas, users] = await Promise.all([db.recordsOfType('finding'), db.recordsOfType('company'),
+    db.recordsOfType('site'), db.recordsOfType('area'), db.getMeta('users')]);
+  const areasById = new Map(areas.map((area) => [area.id, area]));
+  const buildings = areas.filter((area) => !area.deleted && area.fields.kind === 'building');
+  const inspectors = (users || []).filter((user) => findings.some((finding) => finding.fields.created_by === user.id));
   const companyName = new Map(companies.map((company) => [company.id, company.fields.name]));
   const liveCompanies = companies.filter((c) => !c.deleted);
   const selected = new Set();
@@ -67,6 +79,8 @@ export async function renderDesk(main) {
       && (!filters.category || finding.fields.category === filters.category)
       && (!filters.severity || finding.fields.severity === filters.severity)
       && (!filters.site || finding.fields.site_id === filters.site)
+      && (!filters.building || buildingOf(finding.fields.area_id, areasById) === filters.building)
+      && (!filters.raisedBy || finding.fields.created_by === filters.raisedBy)
       && (!filters.company || (filters.company === 'none' ? !finding.fields.company_id : finding.fields.company_id === filters.company))
       && (!filters.overdue || isOverdue(finding))
       && (!needle || `${finding.fields.title} ${finding.fields.description || ''}`.toLowerCase().includes(needle)))
@@ -96,9 +110,11 @@ export async function renderDesk(main) {
     h('div', { class: 'filters' },
       h('div', {}, select('filter-status', t('filter_status'), [['', t('all')], ...STATUSES.map((s) => [s, t(`status_${s}`)])], filters.status, set('status'))),
       h('div', {}, select('filter-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])], filters.site, set('site'))),
+      h('div', {}, select('filter-building', t('building'), [['', t('all')], ...buildings.map((b) => [b.id, localName(b.fields)])], filters.building, set('building'))),
       h('div', {}, select('filter-category', t('filter_category'), [['', t('all')], ...CATEGORIES.map((c) => [c, t(`category_${c}`)])], filters.category, set('category'))),
       h('div', {}, select('filter-severity', t('severity'), [['', t('all')], ...SEVERITIES.map((s) => [s, t(`severity_${s}`)])], filters.severity, set('severity'))),
       h('div', {}, select('filter-company', t('filter_company'), [['', t('all')], ['none', t('unassigned')], ...liveCompanies.map((c) => [c.id, c.fields.name])], filters.company, set('company'))),
+      h('div', {}, select('filter-raised-by', t('raised_by'), [['', t('all')], ...inspectors.map((u) => [u.id, u.name || u.username])], filters.raisedBy, set('raisedBy'))),
       h('div', {}, h('label', { for: 'filter-search' }, t('filter_search')),
         h('input', { id: 'filter-search', type: 'search', value: filters.search, oninput: (event) => set('search')(event.target.value) })),
       h('div', { class: 'check' }, h('input', { type: 'checkbox', id: 'filter-overdue', checked: filters.overdue, onchange: (event) => set('overdue')(event.target.checked) }),
@@ -110,13 +126,20 @@ export async function renderDesk(main) {
 }
 
 export async function renderDeskFinding(main, findingId) {
-  const [finding, companies, photos, places] = await Promise.all([db.getRecord(findingId), db.recordsOfType('company'),
-    db.recordsOfType('photo'), Promise.all(['site', 'area', 'checkpoint'].map((type) => db.recordsOfType(type)))]);
+  const [finding, companies, photos, places, comments, users] = await Promise.all([db.getRecord(findingId), db.recordsOfType('company'),
+    db.recordsOfType('photo'), Promise.all(['site', 'area', 'checkpoint'].map((type) => db.recordsOfType(type))),
+    db.recordsOfType('comment'), db.getMeta('users')]);
   if (!finding || finding.deleted) {
     location.hash = '#/desk';
     return;
   }
   const byId = new Map(places.flat().map((record) => [record.id, record]));
+  const nameOf = new Map((users || []).map((user) => [user.id, user.name || user.username]));
+  const inspection = finding.fields.inspection_id ? await db.getRecord(finding.fields.inspection_id) : null;
+  const template = inspection ? await db.getRecord(inspection.fields.template_id) : null;
+  const item = template?.fields.items.find((candidate) => candidate.key === finding.fields.item_key);
+  const remarks = comments.filter((comment) => comment.fields.parent_id === findingId && !comment.deleted)
+    .sort((a, b) => (a.fields.created_at || '').localeCompare(b.fields.created_at || ''));
   const own = photos.filter((photo) => photo.fields.parent_id === findingId && !photo.deleted);
   const column = (title, roles) => h('section', { class: 'photo-column', 'aria-label': title }, h('h2', {}, title),
     h('div', { class: 'photo-row' }, own.filter((photo) => roles.includes(photo.fields.role))
@@ -151,6 +174,9 @@ export async function renderDeskFinding(main, findingId) {
     h('p', {}, h('strong', {}, `${t('location')}: `), [localName(byId.get(finding.fields.site_id)?.fields), localName(byId.get(finding.fields.area_id)?.fields),
       checkpoint ? `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}` : null].filter(Boolean).join(' / ')),
     finding.fields.description ? h('p', {}, finding.fields.description) : null,
+    h('p', { class: 'hint' }, [finding.fields.created_by ? t('raised_by_name', { name: nameOf.get(finding.fields.created_by) || '?' }) : null,
+      item ? t('from_item', { item: localName(item, 'label', 'labels'), template: localName(template.fields) }) : null].filter(Boolean).join(' · '),
+      inspection ? [' ', h('a', { href: `#/review/${inspection.id}` }, t('open_inspection'))] : null),
     finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
     h('div', { class: 'before-after' }, column(t('before_photos'), ['before', 'evidence']), column(t('after_photos'), ['after'])),
     error,
@@ -163,6 +189,32 @@ export async function renderDeskFinding(main, findingId) {
         await act({ status: 'assigned' });
       } }, t('send_back'))) : null,
     assignForm,
+    remarks.length ? [h('h2', {}, t('comments')), h('ul', { class: 'comments', id: 'desk-comments' }, remarks.map((comment) => h('li', {},
+      h('p', { class: 'hint' }, `${nameOf.get(comment.fields.author_id) || '?'} · ${formatTime(comment.fields.created_at)}`),
+      h('p', {}, comment.fields.body))))] : null,
+    editForm(finding, refresh),
     ['open', 'assigned'].includes(status) ? h('button', { type: 'button', class: 'danger', id: 'cancel-finding',
                                                          onclick: () => act({ status: 'cancelled' }) }, t('cancel_finding')) : null);
+}
+
+/** Title, description, severity and category, folded away until needed. */
+function editForm(finding, refresh) {
+  const form = h('form', { class: 'stack', id: 'edit-finding' },
+    h('label', { for: 'edit-title' }, t('title')),
+    h('input', { id: 'edit-title', required: true, maxlength: 500, value: finding.fields.title }),
+    h('label', { for: 'edit-description' }, t('description')),
+    h('textarea', { id: 'edit-description', rows: 3, value: finding.fields.description || '' }),
+    ...select('edit-severity', t('severity'), SEVERITIES.map((s) => [s, t(`severity_${s}`)]), finding.fields.severity, () => {}),
+    ...select('edit-category', t('filter_category'), CATEGORIES.map((c) => [c, t(`category_${c}`)]), finding.fields.category, () => {}),
+    h('button', { type: 'submit', id: 'save-finding' }, t('save')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const values = { title: form.querySelector('#edit-title').value.trim(), description: form.querySelector('#edit-description').value.trim() || null,
+                     severity: form.querySelector('#edit-severity').value, category: form.querySelector('#edit-category').value };
+    if (!values.title) return;
+    const changed = Object.fromEntries(Object.entries(values).filter(([name, value]) => (finding.fields[name] ?? null) !== value));
+    if (Object.keys(changed).length) await editRecord(finding.id, changed);
+    refresh();
+  });
+  return h('details', { class: 'edit' }, h('summary', {}, t('edit_finding')), form);
 }

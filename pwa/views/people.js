@@ -3,6 +3,7 @@
  * phone) and the conflicts list (what an edit overwrote, and keeping the other value).
  */
 
+import * as db from '../db.js';
 import { formatTime, t } from '../i18n.js';
 import { apiJson, OfflineError } from '../sync.js';
 import { h, replace } from './dom.js';
@@ -51,10 +52,9 @@ export async function renderConflicts(main) {
   const error = h('p', { class: 'error', role: 'alert' });
   replace(main, h('h1', {}, t('nav_conflicts')), h('p', { class: 'hint' }, t('loading')), error);
   let conflicts;
-  const who = new Map();
+  const who = new Map(((await db.getMeta('users')) || []).map((user) => [user.id, user.name || user.username]));
   try {
     conflicts = (await apiJson('/conflicts?status=open')).conflicts;
-    for (const device of (await apiJson('/devices')).devices) who.set(device.user.id, device.user.name || device.user.username);
   } catch (failure) {
     error.textContent = problem(failure);
     return;

@@ -11,7 +11,7 @@ import { addComment, editRecord } from '../records.js';
 import { photoBytes } from '../sync.js';
 import { h, photoImage, replace } from './dom.js';
 
-const filters = { status: 'submitted', site: '' };
+const filters = { status: 'submitted', site: '', inspector: '', from: '', to: '' };
 
 function select(id, label, options, value, onChange) {
   return [h('label', { for: id }, label),
@@ -22,6 +22,10 @@ function select(id, label, options, value, onChange) {
 export async function renderReview(main) {
   const [inspections, templates, sites, checkpoints, findings] = await Promise.all(
     ['inspection', 'template', 'site', 'checkpoint', 'finding'].map((type) => db.recordsOfType(type)));
+  const users = (await db.getMeta('users')) || [];
+  const nameOf = new Map(users.map((user) => [user.id, user.name || user.username]));
+  const inspectors = users.filter((user) => inspections.some((inspection) => inspection.fields.inspector_id === user.id));
+  const dayOf = (inspection) => (inspection.fields.completed_at || inspection.fields.started_at || '').slice(0, 10);
   const byId = new Map([...templates, ...sites, ...checkpoints].map((record) => [record.id, record]));
   const findingCount = new Map();
   for (const finding of findings) {
@@ -33,7 +37,10 @@ export async function renderReview(main) {
   function show() {
     const shown = inspections.filter((inspection) => !inspection.deleted
       && (!filters.status || inspection.fields.status === filters.status)
-      && (!filters.site || inspection.fields.site_id === filters.site))
+      && (!filters.site || inspection.fields.site_id === filters.site)
+      && (!filters.inspector || inspection.fields.inspector_id === filters.inspector)
+      && (!filters.from || dayOf(inspection) >= filters.from)
+      && (!filters.to || dayOf(inspection) <= filters.to))
       .sort((a, b) => (b.fields.completed_at || b.fields.started_at || '').localeCompare(a.fields.completed_at || a.fields.started_at || ''));
     replace(list, shown.map((inspection) => {
       const checkpoint = byId.get(inspection.fields.checkpoint_id);
@@ -41,7 +48,7 @@ export async function renderReview(main) {
       return h('li', {}, h('a', { href: `#/review/${inspection.id}`, class: 'card' },
         h('span', { class: 'card-title' }, `${localName(byId.get(inspection.fields.template_id)?.fields)}${checkpoint ? ` · ${checkpoint.fields.code || localName(checkpoint.fields)}` : ''}`),
         h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
-        h('span', { class: 'card-sub' }, [localName(byId.get(inspection.fields.site_id)?.fields),
+        h('span', { class: 'card-sub' }, [localName(byId.get(inspection.fields.site_id)?.fields), nameOf.get(inspection.fields.inspector_id),
           formatTime(inspection.fields.completed_at || inspection.fields.started_at),
           inspection.fields.score !== null && inspection.fields.score !== undefined ? t('score_is', { score: inspection.fields.score }) : null,
           raised ? t('findings_raised', { count: raised }) : null].filter(Boolean).join(' · '))));
@@ -56,7 +63,13 @@ export async function renderReview(main) {
       h('div', {}, select('review-status', t('filter_status'), [['', t('all')], ...['submitted', 'reviewed', 'draft'].map((s) => [s, t(`status_${s}`)])],
         filters.status, set('status'))),
       h('div', {}, select('review-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])],
-        filters.site, set('site')))),
+        filters.site, set('site'))),
+      h('div', {}, select('review-inspector', t('inspector'), [['', t('all')], ...inspectors.map((u) => [u.id, u.name || u.username])],
+        filters.inspector, set('inspector'))),
+      h('div', {}, h('label', { for: 'review-from' }, t('date_from')),
+        h('input', { type: 'date', id: 'review-from', value: filters.from, onchange: (event) => set('from')(event.target.value) })),
+      h('div', {}, h('label', { for: 'review-to' }, t('date_to')),
+        h('input', { type: 'date', id: 'review-to', value: filters.to, onchange: (event) => set('to')(event.target.value) }))),
     count,
     list);
   show();
@@ -80,6 +93,7 @@ export async function renderReviewInspection(main, inspectionId) {
   const [template, checkpoint, site, photos, findings] = await Promise.all([db.getRecord(inspection.fields.template_id),
     db.getRecord(inspection.fields.checkpoint_id), db.getRecord(inspection.fields.site_id), db.recordsOfType('photo'), db.recordsOfType('finding')]);
   const own = photos.filter((photo) => photo.fields.parent_id === inspectionId && !photo.deleted);
+  const inspectorName = ((await db.getMeta('users')) || []).find((user) => user.id === inspection.fields.inspector_id);
   const raised = findings.filter((finding) => finding.fields.inspection_id === inspectionId && !finding.deleted);
   const status = inspection.fields.status;
   const error = h('p', { class: 'error', role: 'alert' });
@@ -104,7 +118,7 @@ export async function renderReviewInspection(main, inspectionId) {
     h('a', { href: '#/review', class: 'back' }, `‹ ${t('nav_review')}`),
     h('h1', {}, localName(template?.fields)),
     h('p', {}, h('span', { class: `chip ${status}`, id: 'review-status-chip' }, t(`status_${status}`)),
-      ` ${[localName(site?.fields), checkpoint ? `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}` : null,
+      ` ${[inspectorName ? inspectorName.name || inspectorName.username : null, localName(site?.fields), checkpoint ? `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}` : null,
         formatTime(inspection.fields.completed_at || inspection.fields.started_at),
         template ? t('template_revision', { revision: template.fields.revision || 1 }) : null].filter(Boolean).join(' · ')}`),
     inspection.fields.review_note ? h('p', {}, h('strong', {}, `${t('review_note')}: `), inspection.fields.review_note) : null,

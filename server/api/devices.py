@@ -1,8 +1,8 @@
-"""Device sessions, for office staff: see every phone, revoke a lost one."""
+"""Users and their device sessions, for office staff: who is who, every phone, revoke a lost one."""
 
 from flask import Blueprint
 
-from schemas.api import DeviceListSchema, DeviceSchema
+from schemas.api import DeviceListSchema, DeviceSchema, UserListSchema
 from schemas.fields import UUID_PATTERN
 from server.api.guard import login_required
 from server.errors import NotFound
@@ -10,6 +10,13 @@ from server.extensions import db
 from server.services import accounts
 
 bp = Blueprint("devices", __name__)
+
+
+@bp.get("/users")
+@login_required("office", "admin")
+def list_users():
+    """Every user, by username: the names the office screens show for user ids."""
+    return UserListSchema().dump({"users": accounts.list_users()})
 
 
 @bp.get("/devices")

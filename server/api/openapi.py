@@ -19,6 +19,7 @@ JSON_ERROR = {"description": "A JSON error body", "content": {"application/json"
 OPERATIONS = [
     ("/auth/login", "post", "Log in: a new device session with its own bearer token", "LoginSchema", "LoginResultSchema", [401, 422, 429]),
     ("/auth/logout", "post", "Revoke the caller's token", None, None, [401]),
+    ("/users", "get", "Every user (office, admin)", None, "UserListSchema", [401, 403]),
     ("/devices", "get", "Every device session (office, admin)", None, "DeviceListSchema", [401, 403]),
     ("/devices/{device_id}", "delete", "Revoke a device session (office, admin)", None, "DeviceSchema", [401, 403, 404]),
     ("/sync/push", "post", "Apply queued mutations in order, each exactly once", "PushSchema", "PushResultSchema", [400, 401, 413, 415, 422]),
@@ -49,7 +50,7 @@ def build_spec() -> dict:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     # Nested schemas first, so the ones that contain them refer to these components.
     for name in ("ErrorDetailSchema", "ErrorSchema", "LoginSchema", "UserSchema", "LoginResultSchema", "DeviceSchema",
-                 "DeviceListSchema", "MutationSchema", "PushSchema", "RecordSchema", "MutationResultSchema",
+                 "DeviceListSchema", "UserListSchema", "MutationSchema", "PushSchema", "RecordSchema", "MutationResultSchema",
                  "PushResultSchema", "PullResultSchema", "StampedValueSchema", "ConflictSchema", "ConflictListSchema",
                  "ResolveSchema"):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(api, name))

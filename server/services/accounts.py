@@ -89,6 +89,10 @@ def authenticate(token: str | None) -> tuple[Actor, Device]:
     return actor, device
 
 
+def list_users() -> list[dict]:
+    return [user_json(user) for user in db.session.execute(select(User).order_by(User.username)).scalars()]
+
+
 def list_devices() -> list[dict]:
     rows = db.session.execute(select(Device, User).join(User, User.id == Device.user_id).order_by(Device.created_at.desc())).all()
     return [device_json(device, user) for device, user in rows]

@@ -128,3 +128,12 @@ def test_create_user_refuses_a_contractor_without_a_company_and_a_taken_username
 
     assert no_company.exit_code != 0 and "company" in no_company.output
     assert taken.exit_code != 0 and "exists" in taken.output
+
+
+def test_office_lists_users_by_name_and_nobody_else_may(office, inspector):
+    users = office.get("/users").json["users"]
+
+    assert [user["username"] for user in users] == sorted(user["username"] for user in users)
+    assert {"office", "inspector"} <= {user["username"] for user in users}
+    assert set(users[0]) == {"id", "username", "name", "role", "company_id", "site_ids"}
+    assert inspector.get("/users").status_code == 403

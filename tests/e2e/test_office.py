@@ -40,3 +40,28 @@ def test_office_assigns_an_open_finding_and_closes_a_fixed_one(browser, demo_ser
     assert by_title["Exit sign not lit"]["status"] == "closed"
     assert (by_title["Lobby floor stained near the lift"]["status"], by_title["Lobby floor stained near the lift"]["due_date"]) == ("assigned", due)
     context.close()
+
+
+def test_office_narrows_the_desk_by_building_and_inspector_and_edits_a_finding(browser, demo_server):
+    context = browser.new_context(locale="en-GB", **DESKTOP)
+    page = context.new_page()
+    log_in(page, demo_server, username="office", home="#desk-list li")
+
+    page.select_option("#filter-building", label="Block B")
+    expect(page.locator("#desk-list li")).to_have_count(4)  # lobby, B1 extinguisher, B1 exit sign, unit 302
+    page.select_option("#filter-raised-by", label="Wang Jun (patrol)")
+    page.fill("#filter-search", "Lobby floor")
+    page.click("#desk-list a")
+    expect(page.locator("main")).to_contain_text("Raised by Wang Jun (patrol)")
+    expect(page.locator("main")).to_contain_text("from “Floor and skirting clean” of Cleaning quality")
+    page.click("details.edit summary")
+    page.select_option("#edit-severity", "medium")
+    page.fill("#edit-description", "Coffee stains in front of lift 2; sticky.")
+    page.click("#save-finding")
+    expect(page.locator("main")).to_contain_text("Medium")
+    expect_synced(page)
+
+    office = demo_server.login("office", "check", DEMO_PASSWORD)
+    lobby = next(r for r in office.sync_down().values() if r["type"] == "finding" and r["fields"]["title"].startswith("Lobby floor"))
+    assert (lobby["fields"]["severity"], lobby["fields"]["description"]) == ("medium", "Coffee stains in front of lift 2; sticky.")
+    context.close()
