@@ -27,7 +27,7 @@ class Record(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     fields: Mapped[dict] = mapped_column(JSON)
-    # field path -> {"at": iso time, "device": id, "mid": id, "user": id, "v": version}
+    # {"edits": [{"at", "device", "mid", "user"}, ...], "paths": {path: [edit index, version, [agreeing edit indexes]?]}}
     stamps: Mapped[dict] = mapped_column(JSON)
     seq: Mapped[int | None] = mapped_column(BigInteger, index=True)
     site_id: Mapped[str | None] = mapped_column(String(36))

@@ -253,7 +253,7 @@ def create_record(actor: Actor, mutation: dict, stamp: Stamp, changes: Changes) 
         check_answers(fields["template_id"], fields.get("answers"))
     record = Record(
         id=mutation["id"], type=record_type, version=1, deleted=False, fields=fields,
-        stamps={path: stamp_json(stamp, 1) for path in flatten(fields)},
+        stamps=encode_stamps({path: FieldStamp(stamp, 1) for path in flatten(fields)}),
         owner_id=actor.user_id, created_at=utcnow(), updated_at=utcnow(),
     )
     set_place(record, place)
@@ -313,7 +313,7 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
         if move is Verdict.STALE:
             status_lost, target = True, None
 
-    state = FieldsState(record.version, current, {path: field_stamp(value) for path, value in record.stamps.items()})
+    state = FieldsState(record.version, current, decode_stamps(record.stamps))
     merged, merge = apply_edit(state, incoming, stamp, mutation.get("base_version"))
     new_paths = dict(merged.values)
     if target is not None:
@@ -327,9 +327,9 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
         check_status_needs(record, new_fields, target)
 
     version = merged.version if target is None or merged.version > record.version else record.version + 1
-    stamps = {path: stamp_json(fs.stamp, fs.version, fs.agreeing) for path, fs in merged.stamps.items()}
+    stamps = dict(merged.stamps)
     if target is not None:
-        stamps["status"] = stamp_json(stamp, version)
+        stamps["status"] = FieldStamp(stamp, version)
     for conflict in merge.conflicts:
         db.session.add(conflict_row(record, conflict))
 
@@ -341,7 +341,7 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
             move_record(record, place, changes)
         record.fields, record.version, record.updated_at = new_fields, version, utcnow()
         changes.add(record)
-    record.stamps = stamps  # every earlier stamp is in the merged state already
+    record.stamps = encode_stamps(stamps)  # every earlier stamp is in the merged state already
 
     lost = sorted(set(merge.lost) | ({"status"} if status_lost else set()))
     if lost:
@@ -362,7 +362,7 @@ def delete_record(actor: Actor, record: Record | None, mutation: dict, stamp: St
     record.deleted = True
     record.version += 1
     record.updated_at = utcnow()
-    record.stamps = {**record.stamps, "deleted": stamp_json(stamp, record.version)}
+    record.stamps = encode_stamps({**decode_stamps(record.stamps), "deleted": FieldStamp(stamp, record.version)})
     changes.add(record)
     return {"mid": mutation["mid"], "status": "applied", "version": record.version}
 
@@ -502,11 +502,32 @@ def record_json(record: Record) -> dict:
     }
 
 
-def stamp_json(stamp: Stamp, version: int, agreeing: tuple[Stamp, ...] = ()) -> dict:
-    data = {"at": stamp.edited_at.isoformat(), "device": stamp.device_id, "mid": stamp.mid, "user": stamp.user_id, "v": version}
-    if agreeing:
-        data["agreeing"] = [stamp_json(other, version) for other in agreeing]
-    return data
+def encode_stamps(stamps: dict[str, FieldStamp]) -> dict:
+    """A record's stamps as stored: each edit once, and per field path [edit, version, agreeing edits?].
+
+    One mutation stamps every path it writes with the same edit; stored per
+    path, the stamps of a new inspection were four times the size of its fields.
+    """
+    index: dict[Stamp, int] = {}
+    paths = {}
+    for path, field_state in stamps.items():
+        entry = [index.setdefault(field_state.stamp, len(index)), field_state.version]
+        if field_state.agreeing:
+            entry.append([index.setdefault(other, len(index)) for other in field_state.agreeing])
+        paths[path] = entry
+    return {"edits": [edit_json(stamp) for stamp in index], "paths": paths}
+
+
+def decode_stamps(data: dict) -> dict[str, FieldStamp]:
+    if "paths" not in data:  # stored by an earlier version: one whole stamp per path
+        return {path: field_stamp(value) for path, value in data.items()}
+    edits = [Stamp(datetime.fromisoformat(edit["at"]), edit["device"], edit["mid"], edit.get("user")) for edit in data["edits"]]
+    return {path: FieldStamp(edits[entry[0]], entry[1], tuple(edits[i] for i in entry[2]) if len(entry) > 2 else ())
+            for path, entry in data["paths"].items()}
+
+
+def edit_json(stamp: Stamp) -> dict:
+    return {"at": stamp.edited_at.isoformat(), "device": stamp.device_id, "mid": stamp.mid, "user": stamp.user_id}
 
 
 def field_stamp(data: dict) -> FieldStamp:

@@ -139,3 +139,21 @@ def test_only_office_sees_conflicts_and_unknown_ones_are_404(office, inspector, 
     assert inspector.get("/conflicts").status_code == 403
     assert office.post("/conflicts/00000000-0000-0000-0000-000000000000/resolve", json={"value": 1}).status_code == 404
     assert office.get("/conflicts?status=maybe").status_code == 400
+
+
+def test_stamps_are_stored_once_per_edit_and_read_back_whole_in_either_format():
+    from datetime import datetime, timezone
+
+    from server.services.records import decode_stamps, encode_stamps
+    from sync.merge import FieldStamp, Stamp
+
+    first = Stamp(datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), "phone-a", "mid-1", "user-a")
+    second = Stamp(datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc), "phone-b", "mid-2", None)
+    stamps = {"title": FieldStamp(first, 1), "answers.a": FieldStamp(first, 1), "severity": FieldStamp(second, 3, (first,))}
+
+    stored = encode_stamps(stamps)
+
+    assert len(stored["edits"]) == 2
+    assert decode_stamps(stored) == stamps
+    old_format = {"title": {"at": first.edited_at.isoformat(), "device": "phone-a", "mid": "mid-1", "user": "user-a", "v": 1}}
+    assert decode_stamps(old_format) == {"title": FieldStamp(first, 1)}
