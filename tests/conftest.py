@@ -85,8 +85,8 @@ def make_user(runner):
 
 @pytest.fixture
 def login(client):
-    def log_in(username, device_name="test phone"):
-        response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD, "device_name": device_name})
+    def log_in(username, device_name="test phone", password=PASSWORD):
+        response = client.post("/api/v1/auth/login", json={"username": username, "password": password, "device_name": device_name})
         assert response.status_code == 200, response.get_json()
         return Device(client, response.get_json())
 

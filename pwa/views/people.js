@@ -4,7 +4,7 @@
  */
 
 import * as db from '../db.js';
-import { formatTime, t } from '../i18n.js';
+import { formatTime, localName, t } from '../i18n.js';
 import { apiJson, OfflineError } from '../sync.js';
 import { h, replace } from './dom.js';
 
@@ -14,17 +14,16 @@ export async function renderPeople(main) {
   const error = h('p', { class: 'error', role: 'alert' });
   replace(main, h('h1', {}, t('nav_people')), h('p', { class: 'hint' }, t('loading')), error);
   let devices;
+  let users;
   try {
-    devices = (await apiJson('/devices')).devices;
+    [users, devices] = await Promise.all([apiJson('/users'), apiJson('/devices')]).then(([u, d]) => [u.users, d.devices]);
   } catch (failure) {
     error.textContent = problem(failure);
     return;
   }
-  const byUser = new Map();
-  for (const device of devices) {
-    if (!byUser.has(device.user.id)) byUser.set(device.user.id, { user: device.user, devices: [] });
-    byUser.get(device.user.id).devices.push(device);
-  }
+  await db.setMeta('users', users);
+  const byUser = new Map(users.map((user) => [user.id, { user, devices: [] }]));
+  for (const device of devices) byUser.get(device.user.id)?.devices.push(device);
   const revoke = async (device) => {
     if (!window.confirm(t('revoke_confirm', { name: device.name, user: device.user.username }))) return;
     try {
@@ -34,16 +33,54 @@ export async function renderPeople(main) {
       error.textContent = problem(failure);
     }
   };
+  const session = await db.getMeta('session');
   replace(main,
     h('h1', {}, t('nav_people')),
     error,
-    [...byUser.values()].sort((a, b) => a.user.username.localeCompare(b.user.username)).map(({ user, devices: own }) => h('section', { class: 'person' },
+    session.user.role === 'admin' ? await newUserForm(() => renderPeople(main)) : null,
+    [...byUser.values()].map(({ user, devices: own }) => h('section', { class: 'person', 'data-user': user.username },
       h('h2', {}, `${user.name || user.username} `, h('span', { class: 'hint' }, `${user.username} · ${t(`role_${user.role}`)}`)),
+      own.length ? null : h('p', { class: 'hint' }, t('no_devices')),
       h('ul', { class: 'cards' }, own.map((device) => h('li', { class: `device${device.revoked_at ? ' revoked' : ''}`, 'data-device': device.device_id },
         h('div', {}, h('strong', {}, device.name), h('div', { class: 'hint' }, [t('device_since', { time: formatTime(device.created_at) }),
           device.last_seen_at ? t('device_seen', { time: formatTime(device.last_seen_at) }) : null,
           device.revoked_at ? t('device_revoked', { time: formatTime(device.revoked_at) }) : null].filter(Boolean).join(' · '))),
         device.revoked_at ? null : h('button', { type: 'button', class: 'danger revoke', onclick: () => revoke(device) }, t('revoke'))))))));
+}
+
+/** An admin's form for a new account: a contractor needs a company; anyone may be limited to some sites. */
+async function newUserForm(onMade) {
+  const [companies, sites] = await Promise.all([db.recordsOfType('company'), db.recordsOfType('site')]);
+  const error = h('p', { class: 'error', role: 'alert' });
+  const field = (id, label, attributes = {}) => [h('label', { for: id }, label), h('input', { id, required: true, ...attributes })];
+  const form = h('form', { class: 'stack', id: 'new-user' },
+    field('new-username', t('username'), { maxlength: 150, autocomplete: 'off' }),
+    field('new-name', t('field_name'), { maxlength: 200, required: false }),
+    h('label', { for: 'new-role' }, t('role')),
+    h('select', { id: 'new-role' }, ['inspector', 'contractor', 'office', 'admin'].map((role) => h('option', { value: role }, t(`role_${role}`)))),
+    h('label', { for: 'new-company' }, t('company')),
+    h('select', { id: 'new-company' }, [h('option', { value: '' }, '—'),
+      ...companies.filter((c) => !c.deleted).map((c) => h('option', { value: c.id }, c.fields.name))]),
+    h('fieldset', { class: 'item' }, h('legend', {}, t('limit_to_sites')),
+      sites.filter((site) => !site.deleted).map((site) => h('div', { class: 'check' },
+        h('input', { type: 'checkbox', id: `new-site-${site.id}`, value: site.id, class: 'new-site' }),
+        h('label', { for: `new-site-${site.id}` }, localName(site.fields))))),
+    field('new-password', t('password_rule'), { type: 'password', minlength: 10, autocomplete: 'new-password' }),
+    error,
+    h('button', { type: 'submit', class: 'primary', id: 'make-user' }, t('make_user')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const value = (id) => form.querySelector(`#${id}`).value.trim();
+    try {
+      await apiJson('/users', { method: 'POST', body: {
+        username: value('new-username'), name: value('new-name') || null, role: value('new-role'), password: form.querySelector('#new-password').value,
+        company_id: value('new-company') || null, site_ids: [...form.querySelectorAll('.new-site:checked')].map((box) => box.value) } });
+      onMade();
+    } catch (failure) {
+      error.textContent = problem(failure);
+    }
+  });
+  return h('details', { class: 'edit' }, h('summary', {}, t('add_user')), form);
 }
 
 const shown = (value) => (value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));

@@ -2,7 +2,8 @@
 
 from flask import Blueprint
 
-from schemas.api import DeviceListSchema, DeviceSchema, UserListSchema
+from schemas.api import DeviceListSchema, DeviceSchema, NewUserSchema, UserListSchema, UserSchema
+from server.api.payload import read_json
 from schemas.fields import UUID_PATTERN
 from server.api.guard import login_required
 from server.errors import NotFound
@@ -17,6 +18,16 @@ bp = Blueprint("devices", __name__)
 def list_users():
     """Every user, by username: the names the office screens show for user ids."""
     return UserListSchema().dump({"users": accounts.list_users()})
+
+
+@bp.post("/users")
+@login_required("admin")
+def add_user():
+    """Make an account (admin): a password of at least ten characters, a company for a contractor."""
+    new = NewUserSchema().load(read_json())
+    user = accounts.add_user(new["username"], new["role"], new["password"], new.get("name"), new.get("company_id"), new["site_ids"])
+    db.session.commit()
+    return UserSchema().dump(accounts.user_json(user)), 201
 
 
 @bp.get("/devices")

@@ -20,6 +20,7 @@ OPERATIONS = [
     ("/auth/login", "post", "Log in: a new device session with its own bearer token", "LoginSchema", "LoginResultSchema", [401, 422, 429]),
     ("/auth/logout", "post", "Revoke the caller's token", None, None, [401]),
     ("/users", "get", "Every user (office, admin)", None, "UserListSchema", [401, 403]),
+    ("/users", "post", "Make an account (admin)", "NewUserSchema", "UserSchema", [401, 403, 409, 422]),
     ("/devices", "get", "Every device session (office, admin)", None, "DeviceListSchema", [401, 403]),
     ("/devices/{device_id}", "delete", "Revoke a device session (office, admin)", None, "DeviceSchema", [401, 403, 404]),
     ("/sync/push", "post", "Apply queued mutations in order, each exactly once", "PushSchema", "PushResultSchema", [400, 401, 413, 415, 422]),
@@ -50,7 +51,7 @@ def build_spec() -> dict:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     # Nested schemas first, so the ones that contain them refer to these components.
     for name in ("ErrorDetailSchema", "ErrorSchema", "LoginSchema", "UserSchema", "LoginResultSchema", "DeviceSchema",
-                 "DeviceListSchema", "UserListSchema", "MutationSchema", "PushSchema", "RecordSchema", "MutationResultSchema",
+                 "DeviceListSchema", "NewUserSchema", "UserListSchema", "MutationSchema", "PushSchema", "RecordSchema", "MutationResultSchema",
                  "PushResultSchema", "PullResultSchema", "StampedValueSchema", "ConflictSchema", "ConflictListSchema",
                  "ResolveSchema"):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(api, name))

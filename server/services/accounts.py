@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from server.errors import NotFound, TooManyRequests, Unauthorized
+from server.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
 from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
@@ -133,6 +133,36 @@ def create_user(username: str, role: str, password: str, name: str | None = None
         db.session.add(UserSite(user_id=user.id, site_id=find_or_create_named("site", site_name).id))
     db.session.flush()
     return user
+
+
+def add_user(username: str, role: str, password: str, name: str | None, company_id: str | None, site_ids: list[str]) -> User:
+    """An account made from the office screens; the company and sites must exist already."""
+    problems = {}
+    if role == "contractor" and not company_id:
+        problems["company_id"] = ["A contractor belongs to a company."]
+    if role != "contractor" and company_id:
+        problems["company_id"] = ["Only contractors belong to a company."]
+    if company_id and not live_record(company_id, "company"):
+        problems["company_id"] = ["No such company."]
+    if any(not live_record(site_id, "site") for site_id in site_ids):
+        problems["site_ids"] = ["No such site."]
+    if problems:
+        raise Unprocessable("Some fields of the new user are not valid.", problems)
+    if db.session.execute(select(User).where(User.username == username)).scalar_one_or_none():
+        raise Conflict(f"The username {username!r} is taken.", {"username": ["Taken."]}, code="username_taken")
+    user = User(id=str(uuid.uuid4()), username=username, name=name or username, role=role, company_id=company_id,
+                password_hash=password_hasher.hash(password), created_at=utcnow())
+    db.session.add(user)
+    db.session.flush()
+    for site_id in sorted(set(site_ids)):
+        db.session.add(UserSite(user_id=user.id, site_id=site_id))
+    db.session.flush()
+    return user
+
+
+def live_record(record_id: str, record_type: str) -> bool:
+    record = db.session.get(Record, record_id)
+    return record is not None and record.type == record_type and not record.deleted
 
 
 def find_or_create_named(record_type: str, name: str) -> Record:

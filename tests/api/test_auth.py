@@ -137,3 +137,22 @@ def test_office_lists_users_by_name_and_nobody_else_may(office, inspector):
     assert {"office", "inspector"} <= {user["username"] for user in users}
     assert set(users[0]) == {"id", "username", "name", "role", "company_id", "site_ids"}
     assert inspector.get("/users").status_code == 403
+
+
+def test_an_admin_makes_accounts_that_can_log_in_and_are_checked(make_user, login, office, estate):
+    make_user("admin", "admin")
+    admin = login("admin")
+    body = {"username": "fitter", "name": "Ho Ming", "role": "contractor", "password": "long enough pw", "company_id": estate.company_a}
+
+    made = admin.post("/users", json=body)
+
+    assert made.status_code == 201 and made.json["company_id"] == estate.company_a
+    assert login("fitter", password="long enough pw").user["role"] == "contractor"
+    assert admin.post("/users", json=body).status_code == 409
+    assert admin.post("/users", json={**body, "username": "x2", "company_id": None}).json["error"]["fields"] == {
+        "company_id": ["A contractor belongs to a company."]}
+    assert admin.post("/users", json={**body, "username": "x3", "password": "short"}).status_code == 422
+    limited = admin.post("/users", json={"username": "patrol9", "role": "inspector", "password": "long enough pw",
+                                         "site_ids": [estate.site]})
+    assert limited.json["site_ids"] == [estate.site]
+    assert office.post("/users", json={**body, "username": "x4"}).status_code == 403

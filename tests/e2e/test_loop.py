@@ -196,3 +196,27 @@ def test_revoking_a_lost_phone_stops_it_syncing(browser, demo_server):
     expect(lost.locator("#sync-status[data-state=login]")).to_be_visible()
     for page in (lost, desk):
         page.context.close()
+
+
+def test_an_admin_adds_a_contractor_account_who_then_logs_in_on_a_phone(browser, demo_server):
+    desk = browser.new_context(**DESKTOP).new_page()
+    log_in(desk, demo_server, username="admin", home="#desk-list li")
+    desk.goto(f"{demo_server.url}/#/people")
+    desk.click("details.edit summary")
+    desk.fill("#new-username", "fitter")
+    desk.fill("#new-name", "Ho Ming (Safeguard)")
+    desk.select_option("#new-role", "contractor")
+    desk.fill("#new-password", "a long enough password")
+    desk.click("#make-user")
+    expect(desk.locator("#new-user .error")).to_contain_text("not valid")  # no company: the server's word, shown as is
+    desk.select_option("#new-company", label="Safeguard Fire Services")
+    desk.click("#make-user")
+    expect(desk.locator("section.person[data-user=fitter]")).to_contain_text("Not logged in on any device yet")
+    phone = browser.new_context(**PHONE, locale="en-GB").new_page()
+    phone.goto(demo_server.url + "/")
+    phone.fill("#username", "fitter")
+    phone.fill("#password", "a long enough password")
+    phone.click("form button[type=submit]")
+    expect(phone.locator(".job-list")).to_contain_text("Hydrant hose cracked")
+    for page in (desk, phone):
+        page.context.close()
