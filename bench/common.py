@@ -79,6 +79,15 @@ class Server:
         session.headers["Authorization"] = f"Bearer {response.json()['token']}"
         return Device(self.url, session)
 
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user + system) the gunicorn workers have used so far, from /proc."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each gunicorn worker, from /proc."""
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()

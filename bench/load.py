@@ -126,10 +126,12 @@ def main():
         watch = MemoryWatch(server)
         watch.start()
         start_together = threading.Barrier(devices)
+        cpu_before = server.worker_cpu_seconds()
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=devices) as pool:
             sync_times = list(pool.map(lambda phone: phone.sync(start_together), phones))
         wall = time.perf_counter() - started
+        server_cpu = server.worker_cpu_seconds() - cpu_before
         watch.stopped.set()
         watch.join()
 
@@ -167,6 +169,7 @@ def main():
         print(f"{name:44} {figures[key]:10.1f} {target if target else '-':>8}")
     print(f"{'requests':44} {len(requests_made):10d} {'-':>8}")
     print(f"{'wall time of the burst (s)':44} {wall:10.2f} {'-':>8}")
+    print(f"{'server CPU time in the burst (s, all workers)':44} {server_cpu:10.2f} {'-':>8}")
     print(f"{'errors':44} {len(errors):10d} {0:>8}")
     print(f"{'records lost / duplicated':44} {f'{lost} / {duplicated}':>10} {'0 / 0':>8}")
     print(f"{'peak resident memory per worker (MB)':44} {max(watch.peak or [0]):10.1f} {150:>8}")
@@ -174,7 +177,7 @@ def main():
         print("first error:", errors[0])
     print(json.dumps({"bench": "load", "database": database, "workers": workers, "devices": devices, "sites": sites,
                       "mutations_each": mutations_each,
-                      **figures, "requests": len(requests_made), "wall_s": round(wall, 3), "errors": len(errors), "lost": lost,
+                      **figures, "requests": len(requests_made), "wall_s": round(wall, 3), "server_cpu_s": round(server_cpu, 3), "errors": len(errors), "lost": lost,
                       "duplicated": duplicated, "records_pulled": count,
                       "worker_peak_rss_mb": [round(size, 1) for size in watch.peak],
                       "mean_request_ms": ms(statistics.mean(requests_made))}))
