@@ -73,7 +73,7 @@ export async function removePhoto(photoId) {
 /** A finding and copies of the photos that show it (the bytes are stored once, by hash). */
 export async function createFinding(fields, photoHashes) {
   const user = await currentUser();
-  const finding = fresh('finding', { ...fields, created_by: user.id, status: 'open' });
+  const finding = fresh('finding', { ...fields, created_by: user.id, status: 'open', reported_at: now() });
   const photos = photoHashes.map((sha256) => fresh('photo', { blob: sha256, parent_type: 'finding', parent_id: finding.record.id,
                                                               item_key: fields.item_key ?? null, role: 'before', taken_at: now() }));
   await db.saveWithOutbox([finding, ...photos]);

@@ -201,6 +201,7 @@ class FindingFields(Schema):
     due_date = DateText(allow_none=True)
     fix_note = Text(allow_none=True)
     created_by = Uuid(allow_none=True)
+    reported_at = UtcDateTime(as_text=True, allow_none=True)
     location = fields.Nested(LocationSchema, allow_none=True)
 
 
@@ -242,7 +243,7 @@ IMMUTABLE_FIELDS = {
     "comment": ("parent_type", "parent_id", "author_id", "created_at"),
     "photo": ("blob", "parent_type", "parent_id"),
     "inspection": ("inspector_id", "template_id"),
-    "finding": ("created_by",),
+    "finding": ("created_by", "reported_at"),
     "template": ("family_id", "revision"),
 }
 

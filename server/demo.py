@@ -227,10 +227,14 @@ def build_findings(writer: DemoWriter, ids: dict[str, str], users: dict[str, Use
     green = writer.company_id("Evergreen Landscaping")
     today = date.today()
 
+    reported_days: list[str] = []
+
     def finding(code, area, category, title, severity, description, as_user="inspector", **origin):
+        reported = (utcnow() - timedelta(days=len(reported_days))).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        reported_days.append(title)  # each finding a day older than the next, as on a real estate
         record_id = writer.put("finding", {"site_id": site, "area_id": ids[area], "checkpoint_id": ids.get(code),
                                            "category": category, "title": title, "severity": severity,
-                                           "description": description, **origin}, as_user=as_user)
+                                           "description": description, "reported_at": reported, **origin}, as_user=as_user)
         writer.put("photo", {"blob": demo_photo(title, "#7a1f1f"), "parent_type": "finding", "parent_id": record_id,
                              "role": "before", "caption": title}, as_user=as_user)
         return record_id

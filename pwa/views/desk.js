@@ -15,7 +15,7 @@ const STATUSES = ['open', 'assigned', 'in_progress', 'fixed', 'closed', 'cancell
 const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
 const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const ASSIGNABLE = ['open', 'assigned', 'in_progress'];
-const filters = { status: '', category: '', severity: '', site: '', building: '', company: '', raisedBy: '', overdue: false, search: '' };
+const filters = { status: '', category: '', severity: '', site: '', building: '', company: '', raisedBy: '', from: '', to: '', overdue: false, search: '' };
 const today = () => new Date().toISOString().slice(0, 10);
 export const isOverdue = (finding) => ['assigned', 'in_progress'].includes(finding.fields.status) && finding.fields.due_date && finding.fields.due_date < today();
 
@@ -29,7 +29,8 @@ export function buildingOf(areaId, areasById) {
 
 /** The desk, filtered to one contractor company (from the companies view). */
 export function showCompany(companyId) {
-  Object.assign(filters, { status: '', category: '', severity: '', site: '', building: '', company: companyId, raisedBy: '', overdue: false, search: '' });
+  Object.assign(filters, { status: '', category: '', severity: '', site: '', building: '', company: companyId, raisedBy: '', from: '', to: '',
+                           overdue: false, search: '' });
   location.hash = '#/desk';
 }
 
@@ -81,10 +82,13 @@ export async function renderDesk(main) {
       && (!filters.site || finding.fields.site_id === filters.site)
       && (!filters.building || buildingOf(finding.fields.area_id, areasById) === filters.building)
       && (!filters.raisedBy || finding.fields.created_by === filters.raisedBy)
+      && (!filters.from || (finding.fields.reported_at || '').slice(0, 10) >= filters.from)
+      && (!filters.to || (finding.fields.reported_at || '9999').slice(0, 10) <= filters.to)
       && (!filters.company || (filters.company === 'none' ? !finding.fields.company_id : finding.fields.company_id === filters.company))
       && (!filters.overdue || isOverdue(finding))
       && (!needle || `${finding.fields.title} ${finding.fields.description || ''}`.toLowerCase().includes(needle)))
-      .sort((a, b) => Number(isOverdue(b)) - Number(isOverdue(a)) || (b.id > a.id ? 1 : -1));
+      .sort((a, b) => Number(isOverdue(b)) - Number(isOverdue(a))
+        || (b.fields.reported_at || '').localeCompare(a.fields.reported_at || '') || (b.id > a.id ? 1 : -1));
     for (const id of [...selected]) if (!shown.some((finding) => finding.id === id)) selected.delete(id);
     replace(list, shown.map((finding) => h('li', { class: 'selectable' },
       ASSIGNABLE.includes(finding.fields.status) ? h('span', { class: 'pick' },
@@ -115,6 +119,10 @@ export async function renderDesk(main) {
       h('div', {}, select('filter-severity', t('severity'), [['', t('all')], ...SEVERITIES.map((s) => [s, t(`severity_${s}`)])], filters.severity, set('severity'))),
       h('div', {}, select('filter-company', t('filter_company'), [['', t('all')], ['none', t('unassigned')], ...liveCompanies.map((c) => [c.id, c.fields.name])], filters.company, set('company'))),
       h('div', {}, select('filter-raised-by', t('raised_by'), [['', t('all')], ...inspectors.map((u) => [u.id, u.name || u.username])], filters.raisedBy, set('raisedBy'))),
+      h('div', {}, h('label', { for: 'filter-from' }, t('reported_from')),
+        h('input', { type: 'date', id: 'filter-from', value: filters.from, onchange: (event) => set('from')(event.target.value) })),
+      h('div', {}, h('label', { for: 'filter-to' }, t('reported_to')),
+        h('input', { type: 'date', id: 'filter-to', value: filters.to, onchange: (event) => set('to')(event.target.value) })),
       h('div', {}, h('label', { for: 'filter-search' }, t('filter_search')),
         h('input', { id: 'filter-search', type: 'search', value: filters.search, oninput: (event) => set('search')(event.target.value) })),
       h('div', { class: 'check' }, h('input', { type: 'checkbox', id: 'filter-overdue', checked: filters.overdue, onchange: (event) => set('overdue')(event.target.checked) }),
@@ -175,6 +183,7 @@ export async function renderDeskFinding(main, findingId) {
       checkpoint ? `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}` : null].filter(Boolean).join(' / ')),
     finding.fields.description ? h('p', {}, finding.fields.description) : null,
     h('p', { class: 'hint' }, [finding.fields.created_by ? t('raised_by_name', { name: nameOf.get(finding.fields.created_by) || '?' }) : null,
+      finding.fields.reported_at ? formatTime(finding.fields.reported_at) : null,
       item ? t('from_item', { item: localName(item, 'label', 'labels'), template: localName(template.fields) }) : null].filter(Boolean).join(' · '),
       inspection ? [' ', h('a', { href: `#/review/${inspection.id}` }, t('open_inspection'))] : null),
     finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,

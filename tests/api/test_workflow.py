@@ -222,3 +222,12 @@ def test_anyone_who_can_read_a_finding_may_comment_on_it(office, contractor_a, c
     refused = contractor_b.push_one("comment", {"parent_type": "finding", "parent_id": finding, "body": "Not ours"})
 
     assert ok["status"] == "applied" and refused["status"] == "rejected"
+
+
+def test_when_a_finding_was_reported_is_kept_as_first_sent(office, inspector, estate):
+    finding = inspector.create("finding", estate.finding_fields(reported_at="2026-11-26T08:00:00.000Z"))
+
+    moved = office.push_one("finding", {"reported_at": "2026-11-01T08:00:00.000Z"}, record_id=finding, base_version=1)
+
+    assert moved["status"] == "rejected" and "reported_at" in moved["error"]["fields"]
+    assert office.fetch(finding)["fields"]["reported_at"] == "2026-11-26T08:00:00.000Z"

@@ -17,6 +17,13 @@ DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "en-GB"}
 DESCRIPTION = "Needle in the red zone at the B1 hydrant cabinet"
 
 
+def open_desk(browser, server, username="office"):
+    """Office staff at a desk, logged in, on the findings desk."""
+    desk = browser.new_context(**DESKTOP).new_page()
+    log_in(desk, server, username=username, home="#desk-list li")
+    return desk
+
+
 def sync_by_hand(page):
     page.click("a[href='#/sync']")
     page.click("button:has-text('Sync now')")
@@ -104,8 +111,7 @@ def test_finding_to_verified_fix_across_inspector_office_and_contractor(browser,
 
 
 def test_bulk_assignment_assigns_every_selected_finding_at_once(browser, demo_server):
-    desk = browser.new_context(**DESKTOP).new_page()
-    log_in(desk, demo_server, username="office", home="#desk-list li")
+    desk = open_desk(browser, demo_server)
     desk.select_option("#filter-status", "open")
     expect(desk.locator("#desk-list li")).to_have_count(2)
     for box in desk.locator("#desk-list input[type=checkbox]").all():
@@ -128,8 +134,7 @@ def test_bulk_assignment_assigns_every_selected_finding_at_once(browser, demo_se
 
 
 def test_office_sends_an_inspection_back_and_the_inspector_sees_why(browser, demo_server):
-    desk = browser.new_context(**DESKTOP).new_page()
-    log_in(desk, demo_server, username="office", home="#desk-list li")
+    desk = open_desk(browser, demo_server)
     desk.goto(f"{demo_server.url}/#/review")
     desk.click("#review-list a:has-text('Cleaning quality')")
     expect(desk.locator("#review-item-floor")).to_contain_text("2 / 5")
@@ -152,8 +157,7 @@ def test_office_sends_an_inspection_back_and_the_inspector_sees_why(browser, dem
 
 
 def test_a_template_edit_is_a_new_revision_and_old_inspections_keep_theirs(browser, demo_server):
-    desk = browser.new_context(**DESKTOP).new_page()
-    log_in(desk, demo_server, username="office", home="#desk-list li")
+    desk = open_desk(browser, demo_server)
     desk.goto(f"{demo_server.url}/#/templates")
     desk.click("#template-list a:has-text('Cleaning quality')")
     desk.click("#add-item")
@@ -183,8 +187,7 @@ def test_a_template_edit_is_a_new_revision_and_old_inspections_keep_theirs(brows
 def test_revoking_a_lost_phone_stops_it_syncing(browser, demo_server):
     lost = browser.new_context(**PHONE, locale="en-GB").new_page()
     log_in(lost, demo_server, username="inspector2")
-    desk = browser.new_context(**DESKTOP).new_page()
-    log_in(desk, demo_server, username="office", home="#desk-list li")
+    desk = open_desk(browser, demo_server)
     desk.goto(f"{demo_server.url}/#/people")
     desk.on("dialog", lambda dialog: dialog.accept())
     section = desk.locator("section.person:has-text('inspector2')")
@@ -199,8 +202,7 @@ def test_revoking_a_lost_phone_stops_it_syncing(browser, demo_server):
 
 
 def test_an_admin_adds_a_contractor_account_who_then_logs_in_on_a_phone(browser, demo_server):
-    desk = browser.new_context(**DESKTOP).new_page()
-    log_in(desk, demo_server, username="admin", home="#desk-list li")
+    desk = open_desk(browser, demo_server, username="admin")
     desk.goto(f"{demo_server.url}/#/people")
     desk.click("details.edit summary")
     desk.fill("#new-username", "fitter")
