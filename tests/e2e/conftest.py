@@ -73,6 +73,8 @@ def log_in(page, server, username="inspector", home="#checkpoint-list li"):
 
 
 def expect_synced(page):
+    """Nothing waits on the phone and the status line says so (it redraws a moment after a change, so ask the outbox first)."""
+    wait_until(page, "import('/db.js').then((db) => db.outboxEntries()).then((entries) => entries.length === 0)")
     expect(page.locator("#sync-status[data-state=synced]")).to_be_visible(timeout=20_000)
 
 
