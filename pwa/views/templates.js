@@ -59,10 +59,15 @@ function itemEditor(item, index, onRemove) {
     h('button', { type: 'button', class: 'danger remove-item', onclick: onRemove }, t('remove_item')));
 }
 
-function readItem(fieldset) {
+/** The item as the form now has it; translations and help of the item it was loaded from stay while its label does. */
+function readItem(fieldset, original = {}) {
   const value = (name) => fieldset.querySelector(`[name=${name}]`);
   const number = (name) => (value(name).value.trim() === '' ? null : Number(value(name).value));
-  const item = { key: value('key').value.trim(), label: value('label').value.trim(), kind: value('kind').value, required: value('required').checked };
+  const label = value('label').value.trim();
+  const kept = label === original.label
+    ? Object.fromEntries(['labels', 'help', 'helps', 'choice_labels'].filter((name) => original[name] != null).map((name) => [name, original[name]]))
+    : {};
+  const item = { ...kept, key: value('key').value.trim(), label, kind: value('kind').value, required: value('required').checked };
   if (['score', 'number'].includes(item.kind)) Object.assign(item, { min: number('min'), max: number('max') });
   if (item.kind === 'number' && value('unit').value.trim()) item.unit = value('unit').value.trim();
   if (item.kind === 'choice') item.choices = value('choices').value.split(',').map((choice) => choice.trim()).filter(Boolean);
@@ -90,7 +95,7 @@ export async function renderTemplate(main, templateId) {
   const list = h('div', { class: 'checklist', id: 'template-items' });
   const error = h('p', { class: 'error', role: 'alert' });
   const drawItems = () => {
-    const current = [...list.querySelectorAll('fieldset')].map(readItem);
+    const current = [...list.querySelectorAll('fieldset')].map((fieldset, index) => readItem(fieldset, items[index]));
     if (current.length) items.splice(0, items.length, ...current);
   };
   const redraw = () => replace(list, items.map((item, index) => itemEditor(item, index, () => { drawItems(); items.splice(index, 1); redraw(); })));
@@ -113,6 +118,7 @@ export async function renderTemplate(main, templateId) {
     const problem = name ? itemProblem(items) : t('fill_required');
     if (problem) { error.textContent = problem; return; }
     const fields = { name, category: form.querySelector('#template-category').value, items: items.map((item) => ({ ...item })), active: true };
+    if (template?.fields.names && name === template.fields.name) fields.names = template.fields.names; // the translation still fits
     if (template) await saveTemplateRevision(template, fields);
     else await createRecord('template', fields);
     location.hash = '#/templates';

@@ -174,6 +174,8 @@ def test_a_template_edit_is_a_new_revision_and_old_inspections_keep_theirs(brows
                       key=lambda r: r["fields"]["revision"])
     assert [(t["fields"]["revision"], t["fields"]["active"], len(t["fields"]["items"])) for t in cleaning] == [(1, False, 7), (2, True, 8)]
     assert cleaning[1]["fields"]["family_id"] == cleaning[0]["id"]
+    assert cleaning[1]["fields"]["names"] == cleaning[0]["fields"]["names"]  # the Chinese name and labels carry over
+    assert cleaning[1]["fields"]["items"][:7] == cleaning[0]["fields"]["items"]
     old_round = next(r for r in records.values() if r["type"] == "inspection")
     assert old_round["fields"]["template_id"] == cleaning[0]["id"]
 
