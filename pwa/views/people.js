@@ -5,7 +5,7 @@
 
 import * as db from '../db.js';
 import { formatTime, localName, t } from '../i18n.js';
-import { apiJson, OfflineError } from '../sync.js';
+import { apiJson, OfflineError, syncNow } from '../sync.js';
 import { h, replace } from './dom.js';
 
 const problem = (error) => (error instanceof OfflineError ? t('needs_connection') : error.message);
@@ -99,6 +99,7 @@ export async function renderConflicts(main) {
   const keepOther = async (conflict) => {
     try {
       await apiJson(`/conflicts/${conflict.id}/resolve`, { method: 'POST', body: { value: conflict.lost.value } });
+      syncNow(); // the kept value is a new edit on the server: bring it to this desk's copy
       renderConflicts(main);
     } catch (failure) {
       error.textContent = problem(failure);

@@ -224,3 +224,29 @@ def test_an_admin_adds_a_contractor_account_who_then_logs_in_on_a_phone(browser,
     expect(phone.locator(".job-list")).to_contain_text("Hydrant hose cracked")
     for page in (desk, phone):
         page.context.close()
+
+
+def test_office_keeps_the_overwritten_value_of_a_conflict_with_one_click(browser, demo_server):
+    from tests.helpers import new_id, now_iso
+
+    office, records = office_records(demo_server)
+    lobby = next(r for r in records.values() if r["type"] == "finding" and r["fields"]["title"].startswith("Lobby floor"))
+    phone = demo_server.login("inspector", "phone b", DEMO_PASSWORD)
+    edit = {"type": "finding", "id": lobby["id"], "op": "upsert", "base_version": lobby["version"]}
+    assert phone.push([{**edit, "mid": new_id(), "edited_at": "2026-11-26T08:00:00.000Z",
+                        "fields": {"description": "Stain by lift 2, about 1 m wide"}}])[0]["status"] == "applied"
+    assert office.push([{**edit, "mid": new_id(), "edited_at": now_iso(),
+                         "fields": {"description": "Coffee stains; cleaner informed"}}])[0]["status"] == "applied"
+
+    desk = open_desk(browser, demo_server)
+    desk.goto(f"{demo_server.url}/#/conflicts")
+    entry = desk.locator("#conflict-list li")
+    expect(entry).to_have_count(1)
+    expect(entry.locator(".kept")).to_contain_text("Coffee stains; cleaner informed")
+    expect(entry.locator(".lost")).to_contain_text("Stain by lift 2, about 1 m wide (Wang Jun (patrol)")
+    entry.locator("button.keep-other").click()
+    expect(desk.locator(".notice-ok")).to_contain_text("No open conflicts")
+
+    _, records = office_records(demo_server)
+    assert records[lobby["id"]]["fields"]["description"] == "Stain by lift 2, about 1 m wide"
+    desk.context.close()
