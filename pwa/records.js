@@ -8,6 +8,19 @@
 
 import * as db from './db.js';
 
+/** What a record's fields may hold, as schemas/records.py checks them on the server. */
+export const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+export const FINDING_STATUSES = ['open', 'assigned', 'in_progress', 'fixed', 'closed', 'cancelled'];
+export const AREA_KINDS = ['building', 'floor', 'unit', 'zone', 'room', 'outdoor'];
+export const ITEM_KINDS = ['pass_fail', 'score', 'number', 'text', 'choice', 'photo'];
+
+/** A rectification past its due date (dates compare as YYYY-MM-DD text). */
+export function isOverdue(finding) {
+  const { status, due_date: due } = finding.fields;
+  return ['assigned', 'in_progress'].includes(status) && Boolean(due) && due < new Date().toISOString().slice(0, 10);
+}
+
 const newId = () => crypto.randomUUID();
 const now = () => new Date().toISOString();
 

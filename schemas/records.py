@@ -35,6 +35,7 @@ ITEM_KEY_ERROR = "Item keys are 1-64 letters, digits, '_', '-' or '.'."
 ITEM_KEY = validate.Regexp(ITEM_KEY_PATTERN, error=ITEM_KEY_ERROR)
 
 NAME = dict(max_length=200, min_length=1)
+CODE_LENGTH = 32  # a checkpoint's code, as printed on its QR label
 Translations = lambda: fields.Dict(keys=Text(max_length=20), values=Text(max_length=1000), allow_none=True)  # noqa: E731
 
 
@@ -145,7 +146,7 @@ class CheckpointFields(Schema):
     name = Text(required=True, **NAME)
     names = Translations()
     category = Text(required=True, validate=validate.OneOf(CATEGORIES))
-    code = Text(max_length=32, allow_none=True)
+    code = Text(max_length=CODE_LENGTH, allow_none=True)
 
 
 class CompanyFields(Schema):

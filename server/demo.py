@@ -6,6 +6,7 @@ the same rules, so the demo can never hold a state the server would refuse.
 
 import hashlib
 import io
+import itertools
 import uuid
 from datetime import date, timedelta
 
@@ -227,11 +228,10 @@ def build_findings(writer: DemoWriter, ids: dict[str, str], users: dict[str, Use
     green = writer.company_id("Evergreen Landscaping")
     today = date.today()
 
-    reported_days: list[str] = []
+    days_ago = itertools.count()  # each finding reported a day before the next, as on a real estate
 
     def finding(code, area, category, title, severity, description, as_user="inspector", **origin):
-        reported = (utcnow() - timedelta(days=len(reported_days))).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        reported_days.append(title)  # each finding a day older than the next, as on a real estate
+        reported = (utcnow() - timedelta(days=next(days_ago))).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         record_id = writer.put("finding", {"site_id": site, "area_id": ids[area], "checkpoint_id": ids.get(code),
                                            "category": category, "title": title, "severity": severity,
                                            "description": description, "reported_at": reported, **origin}, as_user=as_user)

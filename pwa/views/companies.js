@@ -2,7 +2,8 @@
 
 import * as db from '../db.js';
 import { t } from '../i18n.js';
-import { isOverdue, showCompany } from './desk.js';
+import { isOverdue } from '../records.js';
+import { showCompany } from './desk.js';
 import { h, replace } from './dom.js';
 
 export async function renderCompanies(main) {

@@ -7,17 +7,12 @@
 
 import * as db from '../db.js';
 import { formatTime, localName, t } from '../i18n.js';
-import { addComment, editRecord, editRecords } from '../records.js';
+import { addComment, CATEGORIES, editRecord, editRecords, FINDING_STATUSES, isOverdue, SEVERITIES } from '../records.js';
 import { photoBytes } from '../sync.js';
-import { h, photoImage, replace } from './dom.js';
+import { h, labelledSelect, photoImage, replace } from './dom.js';
 
-const STATUSES = ['open', 'assigned', 'in_progress', 'fixed', 'closed', 'cancelled'];
-const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
-const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const ASSIGNABLE = ['open', 'assigned', 'in_progress'];
 const filters = { status: '', category: '', severity: '', site: '', building: '', company: '', raisedBy: '', from: '', to: '', overdue: false, search: '' };
-const today = () => new Date().toISOString().slice(0, 10);
-export const isOverdue = (finding) => ['assigned', 'in_progress'].includes(finding.fields.status) && finding.fields.due_date && finding.fields.due_date < today();
 
 /** The building an area is in (itself, or the nearest building above it). */
 export function buildingOf(areaId, areasById) {
@@ -34,11 +29,6 @@ export function showCompany(companyId) {
   location.hash = '#/desk';
 }
 
-function select(id, label, options, value, onChange) {
-  return [h('label', { for: id }, label),
-    h('select', { id, onchange: (event) => onChange(event.target.value) },
-      options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)))];
-}
 
 export async function renderDesk(main) {
   const [findings, companies, sites, areas, users] = await Promise.all([db.recordsOfType('finding'), db.recordsOfType('company'),
@@ -54,7 +44,7 @@ export async function renderDesk(main) {
   const bulkError = h('p', { class: 'error', role: 'alert' });
   const bulkButton = h('button', { type: 'submit', class: 'primary', id: 'bulk-assign', disabled: true }, t('assign_selected', { count: 0 }));
   const bulkForm = h('form', { class: 'bulk', id: 'bulk-form', 'aria-label': t('bulk_assign') },
-    h('div', {}, ...select('bulk-company', t('assign_to'), [['', '—'], ...liveCompanies.map((c) => [c.id, c.fields.name])], '', () => {})),
+    h('div', {}, ...labelledSelect('bulk-company', t('assign_to'), [['', '—'], ...liveCompanies.map((c) => [c.id, c.fields.name])], '')),
     h('div', {}, h('label', { for: 'bulk-due' }, t('due_date')), h('input', { type: 'date', id: 'bulk-due' })),
     h('div', {}, bulkButton), bulkError);
   const drawSelection = () => {
@@ -112,13 +102,13 @@ export async function renderDesk(main) {
   replace(main,
     h('h1', {}, t('nav_desk')),
     h('div', { class: 'filters' },
-      h('div', {}, select('filter-status', t('filter_status'), [['', t('all')], ...STATUSES.map((s) => [s, t(`status_${s}`)])], filters.status, set('status'))),
-      h('div', {}, select('filter-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])], filters.site, set('site'))),
-      h('div', {}, select('filter-building', t('building'), [['', t('all')], ...buildings.map((b) => [b.id, localName(b.fields)])], filters.building, set('building'))),
-      h('div', {}, select('filter-category', t('filter_category'), [['', t('all')], ...CATEGORIES.map((c) => [c, t(`category_${c}`)])], filters.category, set('category'))),
-      h('div', {}, select('filter-severity', t('severity'), [['', t('all')], ...SEVERITIES.map((s) => [s, t(`severity_${s}`)])], filters.severity, set('severity'))),
-      h('div', {}, select('filter-company', t('filter_company'), [['', t('all')], ['none', t('unassigned')], ...liveCompanies.map((c) => [c.id, c.fields.name])], filters.company, set('company'))),
-      h('div', {}, select('filter-raised-by', t('raised_by'), [['', t('all')], ...inspectors.map((u) => [u.id, u.name || u.username])], filters.raisedBy, set('raisedBy'))),
+      h('div', {}, labelledSelect('filter-status', t('filter_status'), [['', t('all')], ...FINDING_STATUSES.map((s) => [s, t(`status_${s}`)])], filters.status, set('status'))),
+      h('div', {}, labelledSelect('filter-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])], filters.site, set('site'))),
+      h('div', {}, labelledSelect('filter-building', t('building'), [['', t('all')], ...buildings.map((b) => [b.id, localName(b.fields)])], filters.building, set('building'))),
+      h('div', {}, labelledSelect('filter-category', t('filter_category'), [['', t('all')], ...CATEGORIES.map((c) => [c, t(`category_${c}`)])], filters.category, set('category'))),
+      h('div', {}, labelledSelect('filter-severity', t('severity'), [['', t('all')], ...SEVERITIES.map((s) => [s, t(`severity_${s}`)])], filters.severity, set('severity'))),
+      h('div', {}, labelledSelect('filter-company', t('filter_company'), [['', t('all')], ['none', t('unassigned')], ...liveCompanies.map((c) => [c.id, c.fields.name])], filters.company, set('company'))),
+      h('div', {}, labelledSelect('filter-raised-by', t('raised_by'), [['', t('all')], ...inspectors.map((u) => [u.id, u.name || u.username])], filters.raisedBy, set('raisedBy'))),
       h('div', {}, h('label', { for: 'filter-from' }, t('reported_from')),
         h('input', { type: 'date', id: 'filter-from', value: filters.from, onchange: (event) => set('from')(event.target.value) })),
       h('div', {}, h('label', { for: 'filter-to' }, t('reported_to')),
@@ -158,8 +148,8 @@ export async function renderDeskFinding(main, findingId) {
   const act = async (fields) => { await editRecord(findingId, fields); refresh(); };
 
   const assignForm = ['open', 'assigned', 'in_progress'].includes(status) ? h('form', { class: 'stack', id: 'assign-form' },
-    ...select('assign-company', t('assign_to'), [['', '—'], ...companies.filter((c) => !c.deleted).map((c) => [c.id, c.fields.name])],
-      finding.fields.company_id || '', () => {}),
+    ...labelledSelect('assign-company', t('assign_to'), [['', '—'], ...companies.filter((c) => !c.deleted).map((c) => [c.id, c.fields.name])],
+      finding.fields.company_id || ''),
     h('label', { for: 'assign-due' }, t('due_date')),
     h('input', { type: 'date', id: 'assign-due', value: finding.fields.due_date || '' }),
     h('button', { type: 'submit', class: 'primary', id: 'assign' }, t('assign'))) : null;
@@ -213,8 +203,8 @@ function editForm(finding, refresh) {
     h('input', { id: 'edit-title', required: true, maxlength: 500, value: finding.fields.title }),
     h('label', { for: 'edit-description' }, t('description')),
     h('textarea', { id: 'edit-description', rows: 3, value: finding.fields.description || '' }),
-    ...select('edit-severity', t('severity'), SEVERITIES.map((s) => [s, t(`severity_${s}`)]), finding.fields.severity, () => {}),
-    ...select('edit-category', t('filter_category'), CATEGORIES.map((c) => [c, t(`category_${c}`)]), finding.fields.category, () => {}),
+    ...labelledSelect('edit-severity', t('severity'), SEVERITIES.map((s) => [s, t(`severity_${s}`)]), finding.fields.severity),
+    ...labelledSelect('edit-category', t('filter_category'), CATEGORIES.map((c) => [c, t(`category_${c}`)]), finding.fields.category),
     h('button', { type: 'submit', id: 'save-finding' }, t('save')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

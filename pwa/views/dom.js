@@ -21,6 +21,13 @@ function append(element, children) {
   }
 }
 
+/** A <label> and its <select>; options are [value, text] pairs. */
+export function labelledSelect(id, label, options, value, onChange = () => {}) {
+  return [h('label', { for: id }, label),
+    h('select', { id, onchange: (event) => onChange(event.target.value) },
+      options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)))];
+}
+
 export function replace(container, ...children) {
   container.replaceChildren();
   append(container, children);

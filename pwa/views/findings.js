@@ -3,12 +3,10 @@
 import * as db from '../db.js';
 import { localName, t } from '../i18n.js';
 import { preparePhoto } from '../photos.js';
-import { addPhoto, createFinding, currentUser, editRecord } from '../records.js';
+import { addPhoto, CATEGORIES, createFinding, currentUser, editRecord, SEVERITIES } from '../records.js';
 import { photoBytes } from '../sync.js';
 import { cameraInput, h, photoImage, replace } from './dom.js';
 
-const SEVERITIES = ['low', 'medium', 'high', 'critical'];
-const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
 
 function radioRow(name, values, current, label) {
   return h('div', { class: `choices ${name}`, role: 'radiogroup', 'aria-label': label },

@@ -7,13 +7,11 @@
 import * as db from '../db.js';
 import { formatTime, localName, t } from '../i18n.js';
 import { preparePhoto } from '../photos.js';
-import { addComment, editRecord, markFixed } from '../records.js';
+import { addComment, editRecord, isOverdue, markFixed } from '../records.js';
 import { photoBytes, syncNow } from '../sync.js';
 import { cameraInput, h, photoImage, replace } from './dom.js';
 
 const OPEN_STATUSES = ['assigned', 'in_progress', 'fixed'];
-const today = () => new Date().toISOString().slice(0, 10);
-const isOverdue = (finding) => ['assigned', 'in_progress'].includes(finding.fields.status) && finding.fields.due_date && finding.fields.due_date < today();
 
 async function places() {
   const [sites, areas, checkpoints] = await Promise.all(['site', 'area', 'checkpoint'].map((type) => db.recordsOfType(type)));

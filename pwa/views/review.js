@@ -9,15 +9,10 @@ import * as db from '../db.js';
 import { formatTime, localName, t } from '../i18n.js';
 import { addComment, editRecord } from '../records.js';
 import { photoBytes } from '../sync.js';
-import { h, photoImage, replace } from './dom.js';
+import { h, labelledSelect, photoImage, replace } from './dom.js';
 
 const filters = { status: 'submitted', site: '', inspector: '', from: '', to: '' };
 
-function select(id, label, options, value, onChange) {
-  return [h('label', { for: id }, label),
-    h('select', { id, onchange: (event) => onChange(event.target.value) },
-      options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)))];
-}
 
 export async function renderReview(main) {
   const [inspections, templates, sites, checkpoints, findings] = await Promise.all(
@@ -60,11 +55,11 @@ export async function renderReview(main) {
   replace(main,
     h('h1', {}, t('nav_review')),
     h('div', { class: 'filters' },
-      h('div', {}, select('review-status', t('filter_status'), [['', t('all')], ...['submitted', 'reviewed', 'draft'].map((s) => [s, t(`status_${s}`)])],
+      h('div', {}, labelledSelect('review-status', t('filter_status'), [['', t('all')], ...['submitted', 'reviewed', 'draft'].map((s) => [s, t(`status_${s}`)])],
         filters.status, set('status'))),
-      h('div', {}, select('review-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])],
+      h('div', {}, labelledSelect('review-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])],
         filters.site, set('site'))),
-      h('div', {}, select('review-inspector', t('inspector'), [['', t('all')], ...inspectors.map((u) => [u.id, u.name || u.username])],
+      h('div', {}, labelledSelect('review-inspector', t('inspector'), [['', t('all')], ...inspectors.map((u) => [u.id, u.name || u.username])],
         filters.inspector, set('inspector'))),
       h('div', {}, h('label', { for: 'review-from' }, t('date_from')),
         h('input', { type: 'date', id: 'review-from', value: filters.from, onchange: (event) => set('from')(event.target.value) })),

@@ -7,12 +7,10 @@
 
 import * as db from '../db.js';
 import { localName, t } from '../i18n.js';
-import { createRecord, editRecord } from '../records.js';
+import { AREA_KINDS, CATEGORIES, createRecord, editRecord } from '../records.js';
 import { apiImageUrl, OfflineError } from '../sync.js';
 import { h, replace } from './dom.js';
 
-const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
-const AREA_KINDS = ['building', 'floor', 'unit', 'zone', 'room', 'outdoor'];
 const TYPES = ['site', 'area', 'checkpoint', 'company'];
 
 /** What each type's form asks; `options` makes a select (from the records at hand). */

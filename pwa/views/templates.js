@@ -7,11 +7,9 @@
 
 import * as db from '../db.js';
 import { localName, t } from '../i18n.js';
-import { createRecord, editRecord, saveTemplateRevision } from '../records.js';
+import { CATEGORIES, createRecord, editRecord, ITEM_KINDS, saveTemplateRevision } from '../records.js';
 import { h, replace } from './dom.js';
 
-const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
-const KINDS = ['pass_fail', 'score', 'number', 'text', 'choice', 'photo'];
 const KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 const familyOf = (template) => template.fields.family_id || template.id;
 
@@ -49,7 +47,7 @@ function itemEditor(item, index, onRemove) {
     field('label', t('field_label'), { required: true, maxlength: 500 }),
     field('key', t('field_key'), { required: true, maxlength: 64 }),
     h('label', { for: id('kind') }, t('field_kind')),
-    h('select', { id: id('kind'), name: 'kind' }, KINDS.map((kind) => h('option', { value: kind, selected: kind === (item.kind || 'pass_fail') }, t(`kind_${kind}`)))),
+    h('select', { id: id('kind'), name: 'kind' }, ITEM_KINDS.map((kind) => h('option', { value: kind, selected: kind === (item.kind || 'pass_fail') }, t(`kind_${kind}`)))),
     h('div', { class: 'check' }, h('input', { type: 'checkbox', id: id('required'), name: 'required', checked: Boolean(item.required) }),
       h('label', { for: id('required') }, t('field_required'))),
     field('min', t('field_min'), { type: 'number', step: 'any' }),

@@ -3,9 +3,9 @@
 from flask import Blueprint
 
 from schemas.api import DeviceListSchema, DeviceSchema, NewUserSchema, UserListSchema, UserSchema
-from server.api.payload import read_json
 from schemas.fields import UUID_PATTERN
 from server.api.guard import login_required
+from server.api.payload import read_json
 from server.errors import NotFound
 from server.extensions import db
 from server.services import accounts

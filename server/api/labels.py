@@ -5,12 +5,11 @@ import io
 import segno
 from flask import Blueprint, Response, request
 
+from schemas.records import CODE_LENGTH
 from server.api.guard import login_required
 from server.errors import BadRequest
 
 bp = Blueprint("labels", __name__)
-
-MAX_CODE = 32  # a checkpoint's code is at most 32 characters (schemas.records)
 
 
 @bp.get("/labels/qr.svg")
@@ -18,8 +17,8 @@ MAX_CODE = 32  # a checkpoint's code is at most 32 characters (schemas.records)
 def qr_svg():
     """?code=HY-A-B1 as a QR code in SVG, error correction M, with its quiet zone."""
     code = request.args.get("code", "")
-    if not code or len(code) > MAX_CODE or not code.isprintable():
-        raise BadRequest(f"code is 1 to {MAX_CODE} printable characters.", {"code": ["Missing or too long."]}, code="invalid_code")
+    if not code or len(code) > CODE_LENGTH or not code.isprintable():
+        raise BadRequest(f"code is 1 to {CODE_LENGTH} printable characters.", {"code": ["Missing or too long."]}, code="invalid_code")
     out = io.BytesIO()
     segno.make_qr(code, error="m").save(out, kind="svg", scale=8, border=4, xmldecl=False, svgns=True, title=code)
     response = Response(out.getvalue(), mimetype="image/svg+xml")

@@ -38,24 +38,26 @@ def read_json():
     return value
 
 
-def check_values(value, check_strings: bool = True) -> None:
-    """Walk the parsed JSON without recursion: bound depth, refuse NULs and lone surrogates."""
+def check_values(value, check_strings: bool) -> None:
+    """Walk the parsed JSON without recursion: bound depth and, when asked, refuse NULs and lone surrogates."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise BadRequest(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="malformed_json")
         if isinstance(item, str):
+            check_text(item)  # only strings are on the stack when check_strings
+            continue
+        if isinstance(item, dict):
             if check_strings:
-                check_text(item)
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                if check_strings:
+                for key in item:
                     check_text(key)
-                if isinstance(child, (dict, list)) or check_strings:
-                    stack.append((child, depth + 1))
+            children = item.values()
         elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)) or check_strings)
+            children = item
+        else:
+            continue
+        stack.extend((child, depth + 1) for child in children if check_strings or isinstance(child, (dict, list)))
 
 
 def check_text(text: str) -> None:

@@ -121,18 +121,10 @@ def create_user(username: str, role: str, password: str, name: str | None = None
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "contractor" and not company:
         raise ValueError("a contractor belongs to a company: pass --company")
-    if db.session.execute(select(User).where(User.username == username)).scalar_one_or_none():
+    if username_taken(username):
         raise ValueError(f"user {username!r} exists already")
-    user = User(id=str(uuid.uuid4()), username=username, name=name or username, role=role,
-                password_hash=password_hasher.hash(password), created_at=utcnow())
-    if company:
-        user.company_id = find_or_create_named("company", company).id
-    db.session.add(user)
-    db.session.flush()
-    for site_name in sites:
-        db.session.add(UserSite(user_id=user.id, site_id=find_or_create_named("site", site_name).id))
-    db.session.flush()
-    return user
+    company_id = find_or_create_named("company", company).id if company else None
+    return insert_user(username, role, password, name, company_id, [find_or_create_named("site", site).id for site in sites])
 
 
 def add_user(username: str, role: str, password: str, name: str | None, company_id: str | None, site_ids: list[str]) -> User:
@@ -148,8 +140,16 @@ def add_user(username: str, role: str, password: str, name: str | None, company_
         problems["site_ids"] = ["No such site."]
     if problems:
         raise Unprocessable("Some fields of the new user are not valid.", problems)
-    if db.session.execute(select(User).where(User.username == username)).scalar_one_or_none():
+    if username_taken(username):
         raise Conflict(f"The username {username!r} is taken.", {"username": ["Taken."]}, code="username_taken")
+    return insert_user(username, role, password, name, company_id, site_ids)
+
+
+def username_taken(username: str) -> bool:
+    return db.session.execute(select(User.id).where(User.username == username)).first() is not None
+
+
+def insert_user(username: str, role: str, password: str, name: str | None, company_id: str | None, site_ids: list[str]) -> User:
     user = User(id=str(uuid.uuid4()), username=username, name=name or username, role=role, company_id=company_id,
                 password_hash=password_hasher.hash(password), created_at=utcnow())
     db.session.add(user)
