@@ -22,6 +22,7 @@ from schemas.fields import (
     Uuid,
     scalar_problem,
 )
+from schemas.loader import Loader
 
 CATEGORIES = ("cleaning", "greening", "fire", "decoration", "other")
 AREA_KINDS = ("building", "floor", "unit", "zone", "room", "outdoor")
@@ -250,14 +251,14 @@ IMMUTABLE_FIELDS = {
 
 
 # Schemas hold no state between loads, so one instance per type serves every request.
-FIELD_SCHEMAS = {record_type: schema() for record_type, schema in RECORD_FIELDS.items()}
+FIELD_LOADERS = {record_type: Loader(schema()) for record_type, schema in RECORD_FIELDS.items()}
 
 
 def load_record_fields(record_type: str, raw: dict, creating: bool) -> dict:
     """Validate a mutation's fields for `record_type`; raises ValidationError."""
-    schema = FIELD_SCHEMAS[record_type]
+    loader = FIELD_LOADERS[record_type]
     if not creating:
         # Defaults belong to creation only; an update names just what it changes.
-        loaded = schema.load(raw, partial=True)
+        loaded = loader.load(raw, partial=True)
         return {name: value for name, value in loaded.items() if name in raw}
-    return schema.load(raw)
+    return loader.load(raw)
