@@ -12,6 +12,9 @@ from datetime import date, datetime, timezone
 from marshmallow import ValidationError, fields
 
 MAX_TEXT = 10_000
+# Integers are kept within 64 bits: the JavaScript app cannot hold more, and
+# the database's JSON writer (orjson) refuses more.
+MAX_INTEGER = 2**63 - 1
 UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
@@ -111,6 +114,8 @@ class StrictInteger(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError("Not an integer.")
+        if abs(value) > MAX_INTEGER:
+            raise ValidationError("Must fit in 64 bits.")
         if self.minimum is not None and value < self.minimum:
             raise ValidationError(f"Must be at least {self.minimum}.")
         if self.maximum is not None and value > self.maximum:
@@ -128,6 +133,8 @@ class StrictNumber(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ValidationError("Not a number.")
+        if isinstance(value, int) and abs(value) > MAX_INTEGER:
+            raise ValidationError("Must fit in 64 bits.")
         if self.minimum is not None and value < self.minimum:
             raise ValidationError(f"Must be at least {self.minimum}.")
         if self.maximum is not None and value > self.maximum:
@@ -146,8 +153,10 @@ class StrictBoolean(fields.Field):
 
 def scalar_problem(value) -> str | None:
     """Why a value is not a JSON string, number, boolean or null (None when it is one)."""
-    if value is None or isinstance(value, (bool, int)):
+    if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return None if abs(value) <= MAX_INTEGER else "An integer must fit in 64 bits."
     if isinstance(value, float) and math.isfinite(value):
         return None
     if isinstance(value, str) and len(value) <= MAX_TEXT:

@@ -115,14 +115,20 @@ class Answers(fields.Dict):
         return answers
 
 
+ANSWER_KEYS = frozenset(("value", "note"))
+
+
 def answer_errors(answer: dict) -> dict:
-    errors = {name: ["Unknown field."] for name in answer if name not in ("value", "note")}
-    if (problem := scalar_problem(answer.get("value"))) is not None:
+    value, note = answer.get("value"), answer.get("note")
+    note_fits = note is None or (isinstance(note, str) and len(note) <= MAX_TEXT)
+    if note_fits and ANSWER_KEYS.issuperset(answer) and scalar_problem(value) is None:
+        return {}  # the usual case, told without building anything
+    errors = {name: ["Unknown field."] for name in answer if name not in ANSWER_KEYS}
+    if (problem := scalar_problem(value)) is not None:
         errors["value"] = [problem]
-    note = answer.get("note")
     if note is not None and not isinstance(note, str):
         errors["note"] = ["Not a valid string."]
-    elif note is not None and len(note) > MAX_TEXT:
+    elif not note_fits:
         errors["note"] = [f"At most {MAX_TEXT} characters."]
     return errors
 

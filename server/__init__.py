@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, insert, select, text
 
-from server.extensions import db
+from server.extensions import JSON_COLUMNS, db
 
 MAX_REQUEST_BYTES = 21 * 1024 * 1024  # a 20 MiB photo and its headers; push lowers it to 2 MiB
 SCHEMA_LOCK = 7_345_812  # PostgreSQL advisory lock id: one worker creates the schema at a time
@@ -39,8 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = with_psycopg(app.config["SQLALCHEMY_DATABASE_URI"])
+    engine_options = {**JSON_COLUMNS, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+        engine_options.setdefault("connect_args", {"timeout": 30})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     app.json.sort_keys = False

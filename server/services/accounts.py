@@ -21,8 +21,8 @@ from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
 from server.services.positions import mark_changed
-from server.services.records import encode_stamps
-from sync.merge import FieldStamp, Stamp, flatten
+from server.services.records import creation_stamps
+from sync.merge import Stamp
 
 FAILURE_WINDOW = timedelta(minutes=1)
 MAX_FAILURES = 10
@@ -180,7 +180,7 @@ def create_system_record(record_type: str, fields: dict, record_id: str | None =
     stamp = Stamp(utcnow(), SYSTEM_DEVICE, str(uuid.uuid4()), None)
     record = Record(
         id=record_id, type=record_type, version=1, deleted=False, fields=fields,
-        stamps=encode_stamps({path: FieldStamp(stamp, 1) for path in flatten(fields)}), created_at=utcnow(), updated_at=utcnow(),
+        stamps=creation_stamps(stamp, fields), created_at=utcnow(), updated_at=utcnow(),
         site_id=record_id if record_type == "site" else None,
         company_id=record_id if record_type == "company" else None,
     )

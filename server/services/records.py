@@ -288,7 +288,7 @@ def new_record_row(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
     now = utcnow()
     return {
         "id": mutation["id"], "type": record_type, "version": 1, "deleted": False, "fields": fields,
-        "stamps": encode_stamps({path: FieldStamp(stamp, 1) for path in flatten(fields)}), "seq": None,
+        "stamps": creation_stamps(stamp, fields), "seq": None,
         "site_id": place["site_id"], "company_id": place["company_id"], "parent_id": place["parent_id"],
         "owner_id": actor.user_id, "blob": fields.get("blob") if record_type == "photo" else None,
         "created_at": now, "updated_at": now,
@@ -552,6 +552,11 @@ def encode_stamps(stamps: dict[str, FieldStamp]) -> dict:
             entry.append([index.setdefault(other, len(index)) for other in field_state.agreeing])
         paths[path] = entry
     return {"edits": [edit_json(stamp) for stamp in index], "paths": paths}
+
+
+def creation_stamps(stamp: Stamp, fields: dict) -> dict:
+    """What `encode_stamps` makes of a new record's stamps (one edit, every path at version 1), made directly."""
+    return {"edits": [edit_json(stamp)], "paths": {path: [0, 1] for path in flatten(fields)}}
 
 
 def decode_stamps(data: dict) -> dict[str, FieldStamp]:

@@ -157,3 +157,15 @@ def test_stamps_are_stored_once_per_edit_and_read_back_whole_in_either_format():
     assert decode_stamps(stored) == stamps
     old_format = {"title": {"at": first.edited_at.isoformat(), "device": "phone-a", "mid": "mid-1", "user": "user-a", "v": 1}}
     assert decode_stamps(old_format) == {"title": FieldStamp(first, 1)}
+
+
+def test_a_new_records_stamps_are_what_encode_stamps_would_store():
+    from datetime import datetime, timezone
+
+    from server.services.records import creation_stamps, encode_stamps
+    from sync.merge import FieldStamp, Stamp, flatten
+
+    stamp = Stamp(datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), "phone-a", "mid-1", "user-a")
+    fields = {"title": "Leak", "answers": {"a": {"value": "fail"}, "b": {"value": 3, "note": "low"}}, "score": None}
+
+    assert creation_stamps(stamp, fields) == encode_stamps({path: FieldStamp(stamp, 1) for path in flatten(fields)})

@@ -77,6 +77,17 @@ def test_wrong_types_are_rejected_not_coerced(office, estate):
     assert result["status"] == "rejected" and "active" in result["error"]["fields"]
 
 
+def test_numbers_beyond_64_bits_are_rejected_not_stored_rounded(inspector, estate):
+    inspection = {"template_id": estate.template, "site_id": estate.site}
+    huge = inspector.push_one("inspection", {**inspection, "answers": {"pressure": {"value": 2**70}}})
+    big = inspector.create("inspection", {**inspection, "answers": {"pressure": {"value": 2**62}}})
+    huge_score = inspector.push_one("inspection", {**inspection, "score": 2**64})
+
+    assert huge["status"] == "rejected" and "answers" in huge["error"]["fields"]
+    assert huge_score["status"] == "rejected" and "score" in huge_score["error"]["fields"]
+    assert inspector.fetch(big)["fields"]["answers"]["pressure"]["value"] == 2**62
+
+
 def test_a_string_field_holds_at_most_ten_thousand_code_points(inspector, estate):
     fine = inspector.push_one("finding", estate.finding_fields(description="水" * 10_000))
     too_long = inspector.push_one("finding", estate.finding_fields(description="水" * 10_001))
