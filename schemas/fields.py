@@ -17,6 +17,7 @@ MAX_TEXT = 10_000
 MAX_INTEGER = 2**63 - 1
 UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+CANONICAL_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")  # what format_utc writes
 
 
 class Text(fields.String):
@@ -83,7 +84,10 @@ class UtcDateTime(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = parse_utc(value)
-        return format_utc(moment) if self.as_text else moment
+        if not self.as_text:
+            return moment
+        # Phones send JavaScript's toISOString(), already the protocol's form.
+        return value if CANONICAL_UTC.fullmatch(value) else format_utc(moment)
 
     def _serialize(self, value, attr, obj, **kwargs):
         if isinstance(value, datetime):

@@ -6,9 +6,10 @@ again for every nested schema: for a push of 10,000 inspections that was a
 third of the server's time (bench/sync_speed.py, sampled with py-spy).
 
 `Loader` walks the schema's own field objects and calls their own
-`deserialize`, so every type check, range and validator is the schema's.
-It takes only the plain cases: a JSON object, no unknown keys, no hooks, no
-renamed keys. Anything else, and any value a field refuses, is handed to
+`_deserialize` and validators (what `Field.deserialize` calls, without its
+per-call steps for hooks this project never sets), so every type check,
+range and validator is the schema's. It takes only the plain cases: a JSON
+object, no unknown keys, no hooks, no renamed keys. Anything else, and any value a field refuses, is handed to
 `Schema.load` itself, so an invalid mutation gets exactly the errors the
 schema gives, and tests/unit/test_loader.py checks that both agree.
 """
@@ -48,10 +49,17 @@ class Loader:
                 value = field.deserialize(missing, name, data)  # the default, or the "required" error
                 if value is not missing:
                     loaded[name] = value
-            elif nested is not None and value is not None:
+            elif value is None:
+                if not field.allow_none:
+                    raise NotPlain  # the schema names the error
+                loaded[name] = None
+            elif nested is not None:
                 loaded[name] = nested.load_plain(value, partial)
             else:
-                loaded[name] = field.deserialize(value, name, data)
+                output = field._deserialize(value, name, data)
+                if field.validators:
+                    field._validate(output)
+                loaded[name] = output
         return loaded
 
 
@@ -60,7 +68,8 @@ def schema_is_plain(schema: Schema) -> bool:
         schema.unknown == RAISE
         and not any(schema._hooks.values())
         and not schema.only and not schema.exclude
-        and all(field.data_key is None and field.attribute is None for field in schema.load_fields.values())
+        and all(field.data_key is None and field.attribute is None and not field.pre_load and not field.post_load
+                for field in schema.load_fields.values())
     )
 
 

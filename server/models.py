@@ -28,6 +28,7 @@ class Record(db.Model):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     fields: Mapped[dict] = mapped_column(JSON)
     # {"edits": [{"at", "device", "mid", "user"}, ...], "paths": {path: [edit index, version, [agreeing edit indexes]?]}}
+    # and, on a record never edited since its creation, "rest": [0, 1] for every path of its fields.
     stamps: Mapped[dict] = mapped_column(JSON)
     seq: Mapped[int | None] = mapped_column(BigInteger, index=True)
     site_id: Mapped[str | None] = mapped_column(String(36))

@@ -180,7 +180,7 @@ def create_system_record(record_type: str, fields: dict, record_id: str | None =
     stamp = Stamp(utcnow(), SYSTEM_DEVICE, str(uuid.uuid4()), None)
     record = Record(
         id=record_id, type=record_type, version=1, deleted=False, fields=fields,
-        stamps=creation_stamps(stamp, fields), created_at=utcnow(), updated_at=utcnow(),
+        stamps=creation_stamps(stamp), created_at=utcnow(), updated_at=utcnow(),
         site_id=record_id if record_type == "site" else None,
         company_id=record_id if record_type == "company" else None,
     )

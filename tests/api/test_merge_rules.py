@@ -154,18 +154,38 @@ def test_stamps_are_stored_once_per_edit_and_read_back_whole_in_either_format():
     stored = encode_stamps(stamps)
 
     assert len(stored["edits"]) == 2
-    assert decode_stamps(stored) == stamps
+    assert decode_stamps(stored, {}) == stamps
     old_format = {"title": {"at": first.edited_at.isoformat(), "device": "phone-a", "mid": "mid-1", "user": "user-a", "v": 1}}
-    assert decode_stamps(old_format) == {"title": FieldStamp(first, 1)}
+    assert decode_stamps(old_format, {"title": "t"}) == {"title": FieldStamp(first, 1)}
 
 
-def test_a_new_records_stamps_are_what_encode_stamps_would_store():
+def test_a_new_records_stamps_stand_for_every_path_of_its_fields_until_it_is_edited():
     from datetime import datetime, timezone
 
-    from server.services.records import creation_stamps, encode_stamps
+    from server.services.records import creation_stamps, decode_stamps, encode_stamps
     from sync.merge import FieldStamp, Stamp, flatten
 
     stamp = Stamp(datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), "phone-a", "mid-1", "user-a")
     fields = {"title": "Leak", "answers": {"a": {"value": "fail"}, "b": {"value": 3, "note": "low"}}, "score": None}
+    every_path = {path: FieldStamp(stamp, 1) for path in flatten(fields)}
 
-    assert creation_stamps(stamp, fields) == encode_stamps({path: FieldStamp(stamp, 1) for path in flatten(fields)})
+    stored = creation_stamps(stamp)
+
+    assert decode_stamps(stored, fields) == every_path
+    assert decode_stamps(encode_stamps(every_path), fields) == every_path
+
+
+def test_the_first_edit_of_a_new_record_keeps_the_creation_stamps_of_the_paths_it_did_not_touch(office, inspector, estate):
+    inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site,
+                                                 "answers": {"seal": {"value": "pass"}, "tidy": {"value": 4}}})
+    # Made before this device knew any version (base_version None), and earlier than the creation.
+    older = inspector.mutation("inspection", {"answers": {"seal": {"value": "fail"}}}, record_id=inspection,
+                               edited_at="2020-01-01T00:00:00.000Z")
+    newer = inspector.mutation("inspection", {"answers": {"tidy": {"value": 5}}}, record_id=inspection, base_version=1)
+
+    first, second = inspector.push(newer, older)
+
+    assert first["status"] == "applied"
+    assert second["status"] == "conflict"  # the creation's later stamp on seal still wins over an older edit
+    answers = inspector.fetch(inspection)["fields"]["answers"]
+    assert answers["seal"]["value"] == "pass" and answers["tidy"]["value"] == 5
