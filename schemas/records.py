@@ -109,7 +109,7 @@ class Answers(fields.Dict):
             elif errors := answer_errors(answer):
                 problems[key] = errors
             else:
-                answers[key] = {"value": answer.get("value"), **({"note": answer["note"]} if "note" in answer else {})}
+                answers[key] = answer if "value" in answer else {"value": None, **answer}
         if problems:
             raise ValidationError(problems)
         return answers

@@ -34,30 +34,37 @@ def read_json():
         raise BadRequest("The JSON is nested too deeply.", code="malformed_json") from error
     except ValueError as error:
         raise BadRequest(f"The body is not valid JSON: {error}", code="malformed_json") from error
-    check_values(value, check_strings=SUSPECT_ESCAPE.search(text) is not None)
+    check_depth(value)
+    if SUSPECT_ESCAPE.search(text):
+        check_strings(value)
     return value
 
 
-def check_values(value, check_strings: bool) -> None:
-    """Walk the parsed JSON without recursion: bound depth and, when asked, refuse NULs and lone surrogates."""
-    stack = [(value, 1)]
+def check_depth(value) -> None:
+    """Bound the nesting, without recursion: later code may recurse over what it is given."""
+    stack = [(value, 1)] if type(value) is dict or type(value) is list else []
     while stack:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise BadRequest(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="malformed_json")
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
+
+
+def check_strings(value) -> None:
+    """Refuse NULs and lone surrogates in any string or key (the depth is already bounded)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
         if isinstance(item, str):
-            check_text(item)  # only strings are on the stack when check_strings
-            continue
-        if isinstance(item, dict):
-            if check_strings:
-                for key in item:
-                    check_text(key)
-            children = item.values()
+            check_text(item)
+        elif isinstance(item, dict):
+            for key in item:
+                check_text(key)
+            stack.extend(item.values())
         elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        stack.extend((child, depth + 1) for child in children if check_strings or isinstance(child, (dict, list)))
+            stack.extend(item)
 
 
 def check_text(text: str) -> None:
