@@ -81,11 +81,18 @@ def authenticate(token: str | None) -> tuple[Actor, Device]:
     """The actor behind a bearer token; Unauthorized for a missing, unknown or revoked one."""
     if not token:
         raise Unauthorized("Log in and send the token as 'Authorization: Bearer <token>'.", code="missing_token")
-    device = db.session.execute(select(Device).where(Device.token_hash == hash_token(token))).scalar_one_or_none()
-    if device is None or device.revoked_at is not None:
+    # One query, as every request makes it: the device, its user, and one row per site the user is limited to.
+    rows = db.session.execute(
+        select(Device, User, UserSite.site_id)
+        .join(User, User.id == Device.user_id)
+        .outerjoin(UserSite, UserSite.user_id == User.id)
+        .where(Device.token_hash == hash_token(token))
+    ).all()
+    if not rows or rows[0].Device.revoked_at is not None:
         raise Unauthorized("This token is not valid; log in again.", code="invalid_token")
-    user = db.session.get(User, device.user_id)
-    actor = Actor(user_id=user.id, role=user.role, device_id=device.id, company_id=user.company_id, site_ids=site_ids_of(user.id))
+    device, user = rows[0].Device, rows[0].User
+    sites = frozenset(row.site_id for row in rows if row.site_id is not None) or None
+    actor = Actor(user_id=user.id, role=user.role, device_id=device.id, company_id=user.company_id, site_ids=sites)
     return actor, device
 
 

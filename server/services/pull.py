@@ -87,10 +87,14 @@ def pull_changes(actor: Actor, since: str | None, limit_text: str | None) -> str
 
 
 def change_json(row) -> str:
-    """A record as the protocol sends it (a tombstone carries no fields), its fields passed through."""
-    fields = "{}" if row.deleted else row.fields
-    return (f'{{"type": {json.dumps(row.type)}, "id": {json.dumps(row.id)}, "version": {int(row.version)}, '
-            f'"deleted": {json.dumps(bool(row.deleted))}, "fields": {fields}}}')
+    """A record as the protocol sends it (a tombstone carries no fields), its fields passed through.
+
+    Type and id are written without escaping: a push admits only known type
+    names and canonical lower-case UUIDs, which hold nothing JSON escapes.
+    """
+    if row.deleted:
+        return f'{{"type": "{row.type}", "id": "{row.id}", "version": {int(row.version)}, "deleted": true, "fields": {{}}}}'
+    return f'{{"type": "{row.type}", "id": "{row.id}", "version": {int(row.version)}, "deleted": false, "fields": {row.fields}}}'
 
 
 def record_scope(actor: Actor):
