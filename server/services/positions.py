@@ -10,11 +10,15 @@ therefore take positions in the order they commit, and whatever a reader can
 see of the counter, every position up to it is already committed.
 
 Code that changes a record (or records that it left an audience) calls
-`mark_changed`; code that inserted records without the ORM calls
-`mark_inserted`; the `before_commit` hook does the rest, on any code path.
+`mark_changed`; the `before_commit` hook does the rest, on any code path.
+Rows inserted in bulk, without ORM objects, take a placeholder from
+`placeholders` instead: a negative seq, unique in the transaction, which no
+pull can match (they read positive ranges) and which one UPDATE turns into
+real positions at commit. No other transaction sees the placeholders before
+that commit, and none remains after it.
 """
 
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from server.models import ChangeCounter, Record, ScopeExit
@@ -28,23 +32,25 @@ def mark_changed(session: Session, item) -> None:
     pending[id(item)] = item
 
 
-def mark_inserted(session: Session, record_ids: list[str]) -> None:
-    """Queue records written by a Core INSERT (no ORM object to set) for new feed positions at commit."""
-    session.info.setdefault("inserted", []).extend(record_ids)
+def placeholders(session: Session, count: int) -> list[int]:
+    """Seqs for `count` rows about to be inserted in bulk: -1, -2, ... in the order their positions will follow."""
+    taken = session.info.get("placeholders", 0)
+    session.info["placeholders"] = taken + count
+    return list(range(-taken - 1, -taken - count - 1, -1))
 
 
-def pending_positions(session: Session) -> tuple[dict, list]:
+def pending_positions(session: Session) -> tuple[dict, int]:
     """What waits for positions now, to put back if a savepoint is rolled back."""
-    return dict(session.info.get("changed", {})), list(session.info.get("inserted", []))
+    return dict(session.info.get("changed", {})), session.info.get("placeholders", 0)
 
 
-def restore_positions(session: Session, pending: tuple[dict, list]) -> None:
-    session.info["changed"], session.info["inserted"] = dict(pending[0]), list(pending[1])
+def restore_positions(session: Session, pending: tuple[dict, int]) -> None:
+    session.info["changed"], session.info["placeholders"] = dict(pending[0]), pending[1]
 
 
 def forget_changes(session: Session) -> None:
     session.info.pop("changed", None)
-    session.info.pop("inserted", None)
+    session.info.pop("placeholders", None)
 
 
 def current_position(session: Session) -> int:
@@ -57,17 +63,14 @@ def assign_positions(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint ending: positions wait for the real commit
     pending = session.info.pop("changed", None) or {}
-    inserted = session.info.pop("inserted", None) or []
+    inserted = session.info.pop("placeholders", 0)
     items = [item for item in pending.values() if item in session]
-    # A record inserted and then changed in the same transaction needs one position, not two.
-    changed_ids = {item.id for item in items if isinstance(item, Record)}
-    inserted = [record_id for record_id in dict.fromkeys(inserted) if record_id not in changed_ids]
     if not items and not inserted:
         return
     # Exits first: when a record leaves one audience and enters another in one
     # commit, its new state must sort after the exit, or a reader in both would drop it.
     items.sort(key=lambda item: 0 if isinstance(item, ScopeExit) else 1)
-    count = len(items) + len(inserted)
+    count = len(items) + inserted
     session.execute(
         update(ChangeCounter).where(ChangeCounter.id == COUNTER_ID).values(value=ChangeCounter.value + count)
     )
@@ -75,9 +78,7 @@ def assign_positions(session: Session) -> None:
     for offset, item in enumerate(items):
         item.seq = first + offset
     if inserted:
-        first += len(items)
-        table = Record.__table__
-        session.execute(
-            update(table).where(table.c.id == bindparam("record_id")).values(seq=bindparam("position")),
-            [{"record_id": record_id, "position": first + offset} for offset, record_id in enumerate(inserted)],
-        )
+        # Placeholder -1 takes the first position after the items, -2 the next, and so on.
+        # (A row inserted and then changed through the ORM gets the item's position at the flush after this.)
+        last_item, seq = first + len(items) - 1, Record.__table__.c.seq
+        session.execute(update(Record.__table__).where(seq < 0).values(seq=last_item - seq))

@@ -28,7 +28,7 @@ from server.extensions import db
 from server.models import Conflict, Mutation, Record, ScopeExit, utcnow
 from server.services import rights
 from server.services.actor import Actor
-from server.services.positions import mark_changed, mark_inserted, pending_positions, restore_positions
+from server.services.positions import mark_changed, pending_positions, placeholders, restore_positions
 from sync.checklist import answer_problem
 from sync.clock import clock_offset, corrected_edit_time
 from sync.merge import FieldStamp, FieldsState, Stamp, apply_edit, flatten, unflatten
@@ -142,8 +142,9 @@ class QuickCreates:
 
     def write(self) -> None:
         if self.records:
+            for row, seq in zip(self.records, placeholders(db.session, len(self.records))):
+                row["seq"] = seq
             db.session.execute(insert(Record.__table__), self.records)
-            mark_inserted(db.session, [row["id"] for row in self.records])
             referenced = db.session.info.get("referenced", {})
             for row in self.records:
                 referenced.pop(row["id"], None)  # from now on the database has it

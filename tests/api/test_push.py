@@ -233,3 +233,32 @@ def test_when_a_quick_create_is_refused_by_the_database_the_batch_runs_again_one
     assert {"Beta Cleaning", "Second", "Gamma Lifts"} <= set(names) and "First" not in names
     assert len(names) == len(set(names))  # nothing of the rolled-back try left in the feed
     assert office.push(before, update, after) == [dict(r, status="duplicate", first_status="applied") for r in results]
+
+
+def test_a_batch_of_new_records_and_updates_takes_one_position_each_all_real(office, estate, app):
+    from sqlalchemy import func, select
+
+    from server.extensions import db
+    from server.models import Record
+
+    first_batch = [office.mutation("company", {"name": f"Company {i}"}) for i in range(3)]
+    office.push(*first_batch)
+    cursor = office.pull().json["cursor"]
+    # New records, then an update of one of them (which writes the new ones before it), then more new records.
+    rename = office.mutation("company", {"name": "Company 1, renamed"}, record_id=first_batch[1]["id"], base_version=1)
+    second_batch = [office.mutation("company", {"name": f"Later {i}"}) for i in range(2)]
+    middle = [office.mutation("company", {"name": f"Middle {i}"}) for i in range(2)]
+    renamed_new = office.mutation("company", {"name": "Middle 1, renamed"}, record_id=middle[1]["id"], base_version=1)
+
+    results = office.push(*middle, rename, renamed_new, *second_batch)
+
+    assert all(r["status"] == "applied" for r in results)
+    changes = office.pull(since=cursor).json["changes"]
+    names = [c["fields"]["name"] for c in changes]
+    assert sorted(names) == ["Company 1, renamed", "Later 0", "Later 1", "Middle 0", "Middle 1, renamed"]
+    new_ones = [name for name in names if name in ("Middle 0", "Later 0", "Later 1")]
+    assert new_ones == ["Middle 0", "Later 0", "Later 1"]  # bulk-inserted records keep their push order
+    with app.app_context():
+        seqs = db.session.execute(select(Record.seq)).scalars().all()
+        assert None not in seqs and min(seqs) > 0 and len(seqs) == len(set(seqs))
+        assert db.session.execute(select(func.count()).where(Record.seq < 0)).scalar_one() == 0
