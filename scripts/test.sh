@@ -67,6 +67,7 @@ echo "== benchmarks, smoke mode"
 (
   cd bench
   ../.venv/bin/python sync_speed.py --smoke | tail -n 1
+  ../.venv/bin/python profile_push.py --smoke | tail -n 1
   ../.venv/bin/python photo_upload.py --smoke | tail -n 1
   ../.venv/bin/python incremental_pull.py --smoke | tail -n 1
   ../.venv/bin/python cold_start.py --smoke | tail -n 1
