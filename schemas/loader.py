@@ -29,13 +29,17 @@ class Loader:
         self.plan = [(name, field, nested_loader(field)) for name, field in schema.load_fields.items()]
 
     def load(self, data, partial: bool = False) -> dict:
-        """What `self.schema.load(data, partial=partial)` returns; raises its ValidationError."""
+        """What `self.schema.load` returns; raises its ValidationError.
+
+        `partial` lets any top-level field be missing, as an update that names
+        only what it changes; a nested object it names must still be whole.
+        """
         if self.plain:
             try:
                 return self.load_plain(data, partial)
             except (ValidationError, NotPlain):
                 pass
-        return self.schema.load(data, partial=partial)
+        return self.schema.load(data, partial=tuple(self.names) if partial else None)
 
     def load_plain(self, data, partial: bool) -> dict:
         if type(data) is not dict or not self.names.issuperset(data):
@@ -54,7 +58,7 @@ class Loader:
                     raise NotPlain  # the schema names the error
                 loaded[name] = None
             elif nested is not None:
-                loaded[name] = nested.load_plain(value, partial)
+                loaded[name] = nested.load_plain(value, False)
             else:
                 output = field._deserialize(value, name, data)
                 if field.validators:

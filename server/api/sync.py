@@ -11,7 +11,6 @@ from server.errors import PayloadTooLarge, Unprocessable
 from server.extensions import db
 from server.models import utcnow
 from server.services import pull, records
-from server.services.positions import forget_changes
 
 bp = Blueprint("sync", __name__)
 
@@ -40,7 +39,7 @@ def push():
         except OperationalError as error:
             # PostgreSQL may pick this request as a deadlock victim; it is safe to run again.
             db.session.rollback()
-            forget_changes(db.session)
+            records.forget_batch()
             if attempt == RETRIES - 1 or not is_retryable(error):
                 raise
     # The results are built as plain JSON by the service; PushResultSchema documents them (OpenAPI)

@@ -28,7 +28,7 @@ from server.extensions import db
 from server.models import Conflict, Mutation, Record, ScopeExit, utcnow
 from server.services import rights
 from server.services.actor import Actor
-from server.services.positions import mark_changed, pending_positions, placeholders, restore_positions
+from server.services.positions import forget_changes, mark_changed, pending_positions, placeholders, restore_positions
 from sync.checklist import answer_problem
 from sync.clock import clock_offset, corrected_edit_time
 from sync.merge import FieldStamp, FieldsState, Stamp, apply_edit, flatten, unflatten
@@ -151,6 +151,12 @@ class QuickCreates:
         if self.outcomes:
             db.session.execute(insert(Mutation.__table__), self.outcomes)
         self.records, self.outcomes = [], []
+
+
+def forget_batch() -> None:
+    """After a rollback of the whole transaction: nothing of the batch waits for positions or may be referred to."""
+    forget_changes(db.session)
+    db.session.info.pop("referenced", None)
 
 
 def duplicate_of(mid: str, first: dict | None) -> dict:
