@@ -9,9 +9,10 @@ third of the server's time (bench/sync_speed.py, sampled with py-spy).
 `_deserialize` and validators (what `Field.deserialize` calls, without its
 per-call steps for hooks this project never sets), so every type check,
 range and validator is the schema's. It takes only the plain cases: a JSON
-object, no unknown keys, no hooks, no renamed keys. Anything else, and any value a field refuses, is handed to
-`Schema.load` itself, so an invalid mutation gets exactly the errors the
-schema gives, and tests/unit/test_loader.py checks that both agree.
+object, no unknown keys, no hooks, no renamed keys. Anything else, and any
+value a field refuses, is handed to `Schema.load` itself, so an invalid
+mutation gets exactly the errors the schema gives; tests/unit/test_loader.py
+checks that both agree.
 """
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing
