@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from server.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
 from server.extensions import db
@@ -77,17 +77,21 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
+# Every request asks this, so it is one query, built once: the device, its user,
+# and one row per site the user is limited to.
+TOKEN_OWNER = (
+    select(Device, User, UserSite.site_id)
+    .join(User, User.id == Device.user_id)
+    .outerjoin(UserSite, UserSite.user_id == User.id)
+    .where(Device.token_hash == bindparam("token_hash"))
+)
+
+
 def authenticate(token: str | None) -> tuple[Actor, Device]:
     """The actor behind a bearer token; Unauthorized for a missing, unknown or revoked one."""
     if not token:
         raise Unauthorized("Log in and send the token as 'Authorization: Bearer <token>'.", code="missing_token")
-    # One query, as every request makes it: the device, its user, and one row per site the user is limited to.
-    rows = db.session.execute(
-        select(Device, User, UserSite.site_id)
-        .join(User, User.id == Device.user_id)
-        .outerjoin(UserSite, UserSite.user_id == User.id)
-        .where(Device.token_hash == hash_token(token))
-    ).all()
+    rows = db.session.execute(TOKEN_OWNER, {"token_hash": hash_token(token)}).all()
     if not rows or rows[0].Device.revoked_at is not None:
         raise Unauthorized("This token is not valid; log in again.", code="invalid_token")
     device, user = rows[0].Device, rows[0].User

@@ -53,9 +53,12 @@ def forget_changes(session: Session) -> None:
     session.info.pop("placeholders", None)
 
 
+COUNTER_VALUE = select(ChangeCounter.value).where(ChangeCounter.id == COUNTER_ID)
+
+
 def current_position(session: Session) -> int:
     """The last position committed (or held by this transaction)."""
-    return session.execute(select(ChangeCounter.value).where(ChangeCounter.id == COUNTER_ID)).scalar_one()
+    return session.execute(COUNTER_VALUE).scalar_one()
 
 
 @event.listens_for(Session, "before_commit")
