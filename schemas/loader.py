@@ -1,9 +1,10 @@
 """Load valid data as a marshmallow schema would, at a fraction of the cost.
 
-`Schema.load` spends about 16 µs on its own machinery (error store, hooks,
-partial handling, unknown-field sets) before it reads a single field, and
-again for every nested schema: for a push of 10,000 inspections that was a
-third of the server's time (bench/sync_speed.py, sampled with py-spy).
+`Schema.load` runs its own machinery (error store, hooks, partial handling,
+unknown-field sets) before it reads a single field, and again for every
+nested schema. For the small objects of a push that machinery cost more than
+the fields' own checks, and validation is still the largest share of a push
+(bench/profile_push.py prints it).
 
 `Loader` walks the schema's own field objects and calls their own
 `_deserialize` and validators (what `Field.deserialize` calls, without its

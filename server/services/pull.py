@@ -27,8 +27,9 @@ DEFAULT_LIMIT, MAX_LIMIT = 500, 1000
 # again as the fields), no ORM objects, and the fields as their stored JSON text.
 CHANGE_COLUMNS = (Record.seq, Record.type, Record.id, Record.version, Record.deleted, cast(Record.fields, Text).label("fields"))
 
-# The pulls of office staff and inspectors, built once: for the small pages of
-# a routine sync, building the statement cost more than running it (bench/load.py, sampled).
+# The pulls of office staff and inspectors, built once with bound parameters:
+# every sync runs them, and a routine sync's page is small, so building the
+# statement each time was a large part of the request.
 AFTER, TOP, LIMIT, SITES = bindparam("after"), bindparam("top"), bindparam("limit"), bindparam("sites", expanding=True)
 EVERY_CHANGE = select(*CHANGE_COLUMNS).where(Record.seq > AFTER, Record.seq <= TOP).order_by(Record.seq).limit(LIMIT)
 SITE_CHANGES = EVERY_CHANGE.where(or_(Record.site_id.in_(SITES), Record.type.in_(rights.GLOBAL_TYPES)))

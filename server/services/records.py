@@ -124,7 +124,7 @@ class QuickCreates:
 
     Built as plain rows rather than ORM objects: for a batch of 500 new
     inspections the unit of work's bookkeeping cost more than the inserts
-    (bench/sync_speed.py, profiled). Until written, a new record is kept in
+    (bench/profile_push.py). Until written, a new record is kept in
     the batch's reference cache, so a later mutation of the batch (a finding
     of a new inspection, its photo) finds it.
     """
