@@ -83,11 +83,15 @@ class Merge:
 
 
 def flatten(fields: dict[str, Any]) -> dict[str, Any]:
-    """Field paths of a record's fields: merged maps become one path per key."""
+    """Field paths of a record's fields: merged maps become one path per key.
+
+    A merged map that is null has no keys: it adds no path, so a later edit's
+    keys merge into it as into an empty map.
+    """
     paths = {}
     for name, value in fields.items():
-        if name in MERGED_MAPS and isinstance(value, dict):
-            for key, item in value.items():
+        if name in MERGED_MAPS and (value is None or isinstance(value, dict)):
+            for key, item in (value or {}).items():
                 paths[f"{name}.{key}"] = item
         else:
             paths[name] = value
@@ -105,6 +109,19 @@ def unflatten(paths: dict[str, Any]) -> dict[str, Any]:
                 entries[key] = value
         else:
             fields[name] = value
+    return fields
+
+
+def settle_maps(fields: dict[str, Any]) -> dict[str, Any]:
+    """A new record's fields as `unflatten(flatten(fields))` would leave them, but every merged map kept.
+
+    A merged map is stored as an object (never null) and without the keys a
+    null clears.
+    """
+    for name in MERGED_MAPS & fields.keys():
+        entries = fields[name]
+        if entries is None or isinstance(entries, dict):
+            fields[name] = {key: item for key, item in (entries or {}).items() if item is not None}
     return fields
 
 

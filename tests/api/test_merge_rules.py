@@ -89,6 +89,17 @@ def test_answers_merge_per_item_key(inspector, make_user, login, estate):
     assert answers == {"seal": {"value": "pass"}, "pressure": {"value": 1.2, "note": "green zone"}, "tidy": {"value": 4}}
 
 
+def test_an_inspection_created_without_answers_takes_them_later(inspector, estate):
+    inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site})
+    assert inspector.fetch(inspection)["fields"]["answers"] == {}
+
+    answered = inspector.push_one("inspection", {"answers": {"seal": {"value": "pass"}}}, record_id=inspection, base_version=1)
+    untouched = inspector.push_one("inspection", {"answers": None}, record_id=inspection, base_version=2)
+
+    assert answered["status"] == "applied" and untouched["status"] == "applied"
+    assert inspector.fetch(inspection)["fields"]["answers"] == {"seal": {"value": "pass"}}
+
+
 def test_an_answer_that_does_not_fit_its_item_is_rejected(inspector, estate):
     result = inspector.push_one("inspection", {"template_id": estate.template, "site_id": estate.site,
                                                "answers": {"seal": {"value": "maybe"}, "nope": {"value": 1}}})
