@@ -8,6 +8,7 @@ the current status, made its edit on a state that no longer holds
 """
 
 from enum import Enum
+from functools import cache
 
 
 class Verdict(Enum):
@@ -47,10 +48,14 @@ INITIAL_STATUS = {"finding": "open", "inspection": "draft"}
 
 def check_move(record_type: str, role: str, current: str, target: str) -> Verdict:
     """Whether `role` may move a record of `record_type` from `current` to `target`."""
-    moves = MOVES[record_type]
-    reachable = any(to == target and role in roles for (_, to), roles in moves.items())
-    if not reachable:
+    if target not in reachable(record_type, role):
         return Verdict.FORBIDDEN
-    if role in moves.get((current, target), ()):
+    if role in MOVES[record_type].get((current, target), ()):
         return Verdict.ALLOWED
     return Verdict.STALE
+
+
+@cache
+def reachable(record_type: str, role: str) -> frozenset[str]:
+    """Every status `role` may move a record of `record_type` to, from some status."""
+    return frozenset(to for (_, to), roles in MOVES[record_type].items() if role in roles)

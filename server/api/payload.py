@@ -2,7 +2,8 @@
 
 `request.get_json()` would accept lone surrogates (which the database then
 refuses) and crash with RecursionError on deeply nested input. This reader
-checks the content type, parses once, bounds the nesting and rejects NUL
+checks the content type, parses once (with orjson when it reads the body
+exactly as the standard parser would), bounds the nesting and rejects NUL
 characters and lone surrogates anywhere, keys included, before any schema
 sees the data.
 """
@@ -10,6 +11,7 @@ sees the data.
 import json
 import re
 
+import orjson
 from flask import request
 
 from server.errors import BadRequest, Unprocessable, UnsupportedMediaType
@@ -17,7 +19,12 @@ from server.errors import BadRequest, Unprocessable, UnsupportedMediaType
 MAX_DEPTH = 32
 # A NUL or a lone surrogate can only come from a \u escape: raw ones fail the
 # UTF-8 decoding or the JSON parser. Strings are walked only when one is there.
-SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+# orjson reads an integer outside 64 bits (19 digits or more) as a float, where
+# the standard parser keeps it whole for the schemas to refuse. Such a run of digits is
+# found by mapping every digit to "0" (bytes.translate, faster than a regex).
+DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+LONG_DIGIT_RUN = b"0" * 19
 
 
 def read_json():
@@ -25,31 +32,54 @@ def read_json():
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("Send the body as application/json.")
     raw = request.get_data(cache=True)
+    value = quick_parse(raw)
+    if value is None:
+        value = standard_parse(raw)
+    check_depth(value)
+    if SUSPECT_ESCAPE.search(raw):
+        check_strings(value)
+    return value
+
+
+def quick_parse(raw: bytes):
+    """The body as orjson reads it (a third of the standard parser's time), or None to use that parser.
+
+    orjson refuses all the standard parser refuses, and more (NaN, lone
+    surrogates, numbers beyond a double). Whatever it refuses, and any body
+    with a long integer, is read by the standard parser, so a request means
+    the same and gets the same errors as without orjson.
+    """
+    if LONG_DIGIT_RUN in raw.translate(DIGITS_AS_ZERO):
+        return None
     try:
-        text = raw.decode("utf-8")
-        value = json.loads(text)
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def standard_parse(raw: bytes):
+    try:
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise BadRequest("The body is not valid UTF-8.", code="malformed_json") from error
     except RecursionError as error:
         raise BadRequest("The JSON is nested too deeply.", code="malformed_json") from error
     except ValueError as error:
         raise BadRequest(f"The body is not valid JSON: {error}", code="malformed_json") from error
-    check_depth(value)
-    if SUSPECT_ESCAPE.search(text):
-        check_strings(value)
-    return value
 
 
 def check_depth(value) -> None:
-    """Bound the nesting, without recursion: later code may recurse over what it is given."""
-    stack = [(value, 1)] if type(value) is dict or type(value) is list else []
-    while stack:
-        item, depth = stack.pop()
+    """Bound the nesting, level by level without recursion: later code may recurse over what it is given."""
+    level = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > MAX_DEPTH:
             raise BadRequest(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="malformed_json")
-        for child in item.values() if type(item) is dict else item:
-            if type(child) is dict or type(child) is list:
-                stack.append((child, depth + 1))
+        children = []
+        for item in level:
+            children.extend(item.values() if type(item) is dict else item)
+        level = [child for child in children if type(child) is dict or type(child) is list]
 
 
 def check_strings(value) -> None:
