@@ -15,7 +15,6 @@ reads only that site. Prints the median and worst pull time of each.
 import argparse
 import json
 import os
-import platform
 import sqlite3
 import time
 import uuid
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import psycopg
 
-from common import PASSWORD, Server, inspection_mutation, median, reference_mutations
+from common import PASSWORD, Server, inspection_mutation, machine_line, median, python_speed_ms, reference_mutations
 
 COLUMNS = ("id", "type", "version", "deleted", "fields", "stamps", "seq", "site_id", "company_id", "parent_id",
            "owner_id", "blob", "created_at", "updated_at")
@@ -108,14 +107,14 @@ def main():
         size = database_size(server)
         database = server.database
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; database: {database} ({size}); gunicorn workers: 1; "
+    print(f"{machine_line()}; database: {database} ({size}); gunicorn workers: 1; "
           f"{records:,} records stored (filled in {fill_seconds:.0f} s); {rounds} rounds")
     print(f"{'figure':58} {'median s':>9} {'worst s':>9} {'target':>8}")
     target = "0.050" if records >= 1_000_000 else "-"
     for name in ("office", "inspector"):
         label = f"incremental pull of 100 changes ({name})"
         print(f"{label:58} {median(times[name]):9.4f} {max(times[name]):9.4f} {target:>8}")
-    print(json.dumps({"bench": "incremental_pull", "database": database, "records": records, "rounds": rounds,
+    print(json.dumps({"bench": "incremental_pull", "speed_ms": round(python_speed_ms(), 1), "database": database, "records": records, "rounds": rounds,
                       "office_median_s": round(median(times["office"]), 5), "office_max_s": round(max(times["office"]), 5),
                       "inspector_median_s": round(median(times["inspector"]), 5),
                       "inspector_max_s": round(max(times["inspector"]), 5), "database_size": size}))

@@ -22,7 +22,6 @@ so its own time is inside these figures.
 import argparse
 import json
 import os
-import platform
 import statistics
 import threading
 import time
@@ -30,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from common import PASSWORD, Server, inspection_mutation, median, now_iso, reference_mutations
+from common import PASSWORD, Server, inspection_mutation, machine_line, median, now_iso, python_speed_ms, reference_mutations
 
 
 def percentile(values, fraction):
@@ -121,7 +120,7 @@ def main():
     figures.update({key: sum(result[key] for result in results) for key in SUMMED})
     peak_rss = [max(sizes) for sizes in zip(*(result["worker_peak_rss_mb"] for result in results))]
     database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; database: {database}; gunicorn workers: {args.workers}; "
+    print(f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; "
           f"{devices} devices on {sites} estate(s) at once, each pushing {mutations_each} inspections then pulling; "
           f"median of {runs} run(s), errors and lost records over all")
     print(f"{'figure':44} {'value':>10} {'target':>8}")
@@ -139,7 +138,7 @@ def main():
     for result in results:
         if result["first_error"]:
             print("first error:", result["first_error"])
-    print(json.dumps({"bench": "load", "database": database, "workers": args.workers, "devices": devices, "sites": sites,
+    print(json.dumps({"bench": "load", "speed_ms": round(python_speed_ms(), 1), "database": database, "workers": args.workers, "devices": devices, "sites": sites,
                       "mutations_each": mutations_each, "runs": runs, **figures, "worker_peak_rss_mb": peak_rss}))
     if figures["errors"] or figures["lost"] or figures["duplicated"]:
         raise SystemExit(1)

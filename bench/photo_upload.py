@@ -14,13 +14,12 @@ import hashlib
 import io
 import json
 import os
-import platform
 import random
 import time
 
 from PIL import Image
 
-from common import Server, median
+from common import Server, machine_line, median, python_speed_ms
 
 CHUNK = 1024 * 1024
 TARGET_BYTES = 1024 * 1024
@@ -88,13 +87,13 @@ def main():
             database = server.database
     seconds = median(times)
     mean_size = sum(map(len, photos)) / len(photos)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; database: {database}; gunicorn workers: {args.workers}; "
+    print(f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; "
           f"median of {runs} run(s); photos of {mean_size / 1048576:.3f} MiB on average")
     print(f"{'figure':55} {'seconds':>9} {'target':>8}")
     target = "2.000" if count == 200 else "-"
     print(f"{f'upload {count} photos of about 1 MiB in 1 MiB chunks':55} {seconds:9.3f} {target:>8}")
     print(f"{'per photo':55} {seconds / count:9.4f} {'-':>8}")
-    print(json.dumps({"bench": "photo_upload", "database": database, "workers": args.workers, "photos": count, "runs": runs,
+    print(json.dumps({"bench": "photo_upload", "speed_ms": round(python_speed_ms(), 1), "database": database, "workers": args.workers, "photos": count, "runs": runs,
                       "mean_bytes": round(mean_size), "upload_s": round(seconds, 4), "per_photo_s": round(seconds / count, 5)}))
 
 

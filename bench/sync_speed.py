@@ -10,10 +10,9 @@ Prints a table with the targets of issue #4 and a JSON line.
 import argparse
 import json
 import os
-import platform
 import time
 
-from common import Server, inspection_mutation, median, reference_mutations
+from common import Server, inspection_mutation, machine_line, median, python_speed_ms, reference_mutations
 
 
 def measure_once(server, records, batch):
@@ -61,12 +60,12 @@ def main():
         (f"pull {records:,} records into an empty client", pull, 0.6 if records == 10_000 else None),
         ("push 100 changes, then pull them on another device", round_trip, 0.030),
     ]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; database: {database}; gunicorn workers: {args.workers}; "
+    print(f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; "
           f"median of {runs} run(s)")
     print(f"{'figure':55} {'seconds':>9} {'target':>8}")
     for name, seconds, target in rows:
         print(f"{name:55} {seconds:9.3f} {('%.3f' % target) if target else '-':>8}")
-    print(json.dumps({"bench": "sync_speed", "database": database, "workers": args.workers, "records": records, "runs": runs,
+    print(json.dumps({"bench": "sync_speed", "speed_ms": round(python_speed_ms(), 1), "database": database, "workers": args.workers, "records": records, "runs": runs,
                       "push_s": round(push, 4), "pull_s": round(pull, 4), "round_trip_100_s": round(round_trip, 4)}))
 
 
