@@ -64,6 +64,7 @@ def cold_start(playwright, profile: str, address: str) -> float:
 
 
 def main():
+    python_speed_ms()  # measured first, on a quiet machine; printed with the figures
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args()

@@ -71,6 +71,7 @@ def database_size(server) -> str:
 
 
 def main():
+    python_speed_ms()  # measured first, on a quiet machine; printed with the figures
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--records", type=int)

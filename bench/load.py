@@ -15,8 +15,9 @@ everything and the run checks that every pushed record is there exactly
 once. The burst runs --runs times (3), each on a fresh server. Prints the
 median of the runs' p50/p95/p99 per request and per whole sync, the errors,
 lost and duplicated records of all runs, and each worker's resident memory
-at its peak, as a table and a JSON line. The client runs on the same 2 cores as the server,
-so its own time is inside these figures.
+at its peak, as a table and a JSON line. The client runs on the same cores as
+the server and the database, so its own time is inside these figures; the
+CPU each of the three used in the burst is printed beside them.
 """
 
 import argparse
@@ -102,6 +103,7 @@ class MemoryWatch(threading.Thread):
 
 
 def main():
+    python_speed_ms()  # measured first, on a quiet machine; printed with the figures
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--devices", type=int)
@@ -131,6 +133,9 @@ def main():
     print(f"{'requests':44} {figures['requests']:10.0f} {'-':>8}")
     print(f"{'wall time of the burst (s)':44} {figures['wall_s']:10.2f} {'-':>8}")
     print(f"{'server CPU time in the burst (s, all workers)':44} {figures['server_cpu_s']:10.2f} {'-':>8}")
+    print(f"{'database CPU time in the burst (s)':44} {figures['database_cpu_s']:10.2f} {'-':>8}")
+    print(f"{'client CPU time in the burst (s, all phones)':44} {figures['client_cpu_s']:10.2f} {'-':>8}")
+    print(f"{'CPU the burst could have had (s, wall x cores)':44} {figures['wall_s'] * (os.cpu_count() or 1):10.2f} {'-':>8}")
     print(f"{'errors':44} {figures['errors']:10d} {0:>8}")
     lost_and_duplicated = f"{figures['lost']} / {figures['duplicated']}"
     print(f"{'records lost / duplicated':44} {lost_and_duplicated:>10} {'0 / 0':>8}")
@@ -165,12 +170,14 @@ def burst(devices: int, sites: int, mutations_each: int, workers: int) -> dict:
         watch = MemoryWatch(server)
         watch.start()
         start_together = threading.Barrier(devices)
-        cpu_before = server.worker_cpu_seconds()
+        cpu_before = server.worker_cpu_seconds(), server.database_cpu_seconds(), time.process_time()
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=devices) as pool:
             sync_times = list(pool.map(lambda phone: phone.sync(start_together), phones))
         wall = time.perf_counter() - started
-        server_cpu = server.worker_cpu_seconds() - cpu_before
+        server_cpu = server.worker_cpu_seconds() - cpu_before[0]
+        database_cpu = server.database_cpu_seconds() - cpu_before[1]
+        client_cpu = time.process_time() - cpu_before[2]
         watch.stopped.set()
         watch.join()
 
@@ -197,6 +204,7 @@ def burst(devices: int, sites: int, mutations_each: int, workers: int) -> dict:
         "sync_p50_ms": ms(percentile(sync_times, 0.50)), "sync_p95_ms": ms(percentile(sync_times, 0.95)),
         "sync_p99_ms": ms(percentile(sync_times, 0.99)), "mean_request_ms": ms(statistics.mean(requests_made)),
         "requests": len(requests_made), "wall_s": round(wall, 3), "server_cpu_s": round(server_cpu, 3),
+        "database_cpu_s": round(database_cpu, 3), "client_cpu_s": round(client_cpu, 3),
         "errors": len(errors), "lost": lost, "duplicated": duplicated, "records_seen": len(seen),
         "worker_peak_rss_mb": [round(size, 1) for size in watch.peak], "first_error": errors[0] if errors else None,
     }

@@ -44,6 +44,7 @@ def measure_once(server, records, batch):
 
 
 def main():
+    python_speed_ms()  # measured first, on a quiet machine; printed with the figures
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--workers", type=int, default=1)
