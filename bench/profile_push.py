@@ -59,17 +59,21 @@ def main():
     login = {"username": "office", "password": PASSWORD, "device_name": "profiler"}
     headers = {"Authorization": f"Bearer {client.post('/api/v1/auth/login', json=login).json['token']}"}
 
-    def push(mutations):
-        response = client.post("/api/v1/sync/push", headers=headers, json={"sent_at": now_iso(), "mutations": mutations})
-        assert response.status_code == 200 and all(r["status"] == "applied" for r in response.json["results"])
+    def push(body: str):
+        response = client.post("/api/v1/sync/push", headers=headers, data=body, content_type="application/json")
+        assert response.status_code == 200 and all(r["status"] == "applied" for r in response.get_json()["results"])
+
+    def body_of(mutations) -> str:
+        return json.dumps({"sent_at": now_iso(), "mutations": mutations})
 
     site, template, reference = reference_mutations()
-    push(reference)
+    push(body_of(reference))
     mutations = [inspection_mutation(site, template, index) for index in range(records)]
+    bodies = [body_of(mutations[offset:offset + 500]) for offset in range(0, records, 500)]  # encoded before: the client's work
     profile = cProfile.Profile()
     profile.enable()
-    for offset in range(0, records, 500):
-        push(mutations[offset:offset + 500])
+    for body in bodies:
+        push(body)
     profile.disable()
 
     stats = pstats.Stats(profile)
