@@ -112,19 +112,6 @@ def unflatten(paths: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def settle_maps(fields: dict[str, Any]) -> dict[str, Any]:
-    """A new record's fields as `unflatten(flatten(fields))` would leave them, but every merged map kept.
-
-    A merged map is stored as an object (never null) and without the keys a
-    null clears.
-    """
-    for name in MERGED_MAPS & fields.keys():
-        entries = fields[name]
-        if entries is None or isinstance(entries, dict):
-            fields[name] = {key: item for key, item in (entries or {}).items() if item is not None}
-    return fields
-
-
 def merge_edit(
     current: dict[str, Any],
     stamps: dict[str, FieldStamp],

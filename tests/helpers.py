@@ -3,6 +3,7 @@
 import hashlib
 import io
 import itertools
+import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -171,3 +172,19 @@ class Estate:
                   "title": "Extinguisher under-pressure", "severity": "high", "description": "Needle in the red."}
         fields.update(overrides)
         return fields
+
+
+# Random input for the fuzz walks (tests/api/test_push_fuzz.py, test_api_fuzz.py).
+ODD_WORDS = ["Hydrant B2", "Lobby", "Exit sign dark", "消防栓", "", "x" * 600]
+
+
+def any_json(rng: random.Random, depth: int = 0):
+    """Any JSON value: the shapes a broken client could send."""
+    kinds = ["null", "bool", "int", "big", "float", "text"] + (["list", "object"] if depth < 3 else [])
+    kind = rng.choice(kinds)
+    if kind == "list":
+        return [any_json(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    if kind == "object":
+        return {rng.choice(["value", "note", "lat", "x", ""]): any_json(rng, depth + 1) for _ in range(rng.randint(0, 3))}
+    return {"null": None, "bool": rng.random() < 0.5, "int": rng.randint(-5, 5), "big": 2**rng.randint(31, 70),
+            "float": rng.uniform(-1e6, 1e6), "text": rng.choice(ODD_WORDS + ["\u00e9t\u00e9", "0" * 40])}[kind]

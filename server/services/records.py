@@ -31,7 +31,7 @@ from server.services.actor import Actor
 from server.services.positions import forget_changes, mark_changed, pending_positions, placeholders, restore_positions
 from sync.checklist import answer_problem
 from sync.clock import clock_offset, corrected_edit_time
-from sync.merge import FieldStamp, FieldsState, Stamp, apply_edit, flatten, settle_maps, unflatten
+from sync.merge import FieldStamp, FieldsState, Stamp, apply_edit, flatten, unflatten
 from sync.workflow import INITIAL_STATUS, Verdict, check_move
 
 OWNER_FIELDS = {"inspection": "inspector_id", "finding": "created_by", "comment": "author_id"}
@@ -281,7 +281,9 @@ def new_record_row(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         fields["status"] = initial_status(actor, record_type, fields.get("status"))
     if record_type == "comment" and not fields.get("created_at"):
         fields["created_at"] = format_utc(stamp.edited_at)
-    fields = settle_maps(fields)
+    fields = unflatten(flatten(fields))  # a merged map keeps no cleared (null) keys
+    if record_type == "inspection":
+        fields.setdefault("answers", {})
     place = resolve_place(record_type, mutation["id"], fields)
     verdict = rights.create_verdict(actor, record_type, place["site_id"], place["parent"])
     if verdict is Verdict.FORBIDDEN:

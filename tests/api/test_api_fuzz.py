@@ -13,8 +13,7 @@ import uuid
 
 import pytest
 
-from tests.api.test_push_fuzz import any_json
-from tests.helpers import jpeg_bytes, sha
+from tests.helpers import any_json, jpeg_bytes, sha
 
 ROUTES = [
     ("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/users"), ("POST", "/api/v1/users"),

@@ -19,23 +19,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from schemas.records import AREA_KINDS, CATEGORIES, PHOTO_ROLES, RECORD_FIELDS, SEVERITIES
-from tests.helpers import iso, now_iso, sha
+from tests.helpers import ODD_WORDS, any_json, iso, now_iso, sha
 
 STATUSES = {"applied", "rejected", "conflict", "duplicate"}
-WORDS = ["Hydrant B2", "Lobby", "Exit sign dark", "消防栓", "", "x" * 600]
 FINDING_STATUSES = ["open", "assigned", "in_progress", "fixed", "closed", "cancelled"]
-
-
-def any_json(rng: random.Random, depth: int = 0):
-    """Any JSON value: the shapes a broken client could send."""
-    kinds = ["null", "bool", "int", "big", "float", "text"] + (["list", "object"] if depth < 3 else [])
-    kind = rng.choice(kinds)
-    if kind == "list":
-        return [any_json(rng, depth + 1) for _ in range(rng.randint(0, 3))]
-    if kind == "object":
-        return {rng.choice(["value", "note", "lat", "x", ""]): any_json(rng, depth + 1) for _ in range(rng.randint(0, 3))}
-    return {"null": None, "bool": rng.random() < 0.5, "int": rng.randint(-5, 5), "big": 2**rng.randint(31, 70),
-            "float": rng.uniform(-1e6, 1e6), "text": rng.choice(WORDS + ["\u00e9t\u00e9", "0" * 40])}[kind]
 
 
 class Walk:
@@ -64,14 +51,14 @@ class Walk:
     def answers(self):
         values = {"pressure": lambda: self.rng.uniform(0, 3), "seal": lambda: self.rng.choice(["pass", "fail", "na", "maybe"]),
                   "tidy": lambda: self.rng.randint(0, 6), "state": lambda: self.rng.choice(["ok", "stuck", "gone"]),
-                  "remark": lambda: self.rng.choice(WORDS), "photo": lambda: None, "ghost": lambda: 1}
+                  "remark": lambda: self.rng.choice(ODD_WORDS), "photo": lambda: None, "ghost": lambda: 1}
         chosen = self.rng.sample(sorted(values), self.rng.randint(0, 4))
-        return {key: None if self.chance(0.15) else {"value": values[key](), **({"note": self.rng.choice(WORDS)} if self.chance(0.3) else {})}
+        return {key: None if self.chance(0.15) else {"value": values[key](), **({"note": self.rng.choice(ODD_WORDS)} if self.chance(0.3) else {})}
                 for key in chosen}
 
     def items(self):
         kinds = ["pass_fail", "score", "number", "text", "choice", "photo"]
-        return [{"key": self.rng.choice(["pressure", "seal", f"item{n}", "Bad Key"]), "label": self.rng.choice(WORDS[:4]),
+        return [{"key": self.rng.choice(["pressure", "seal", f"item{n}", "Bad Key"]), "label": self.rng.choice(ODD_WORDS[:4]),
                  "kind": self.rng.choice(kinds), **({"min": 1, "max": 5} if self.chance(0.5) else {}),
                  **({"choices": ["ok", "stuck"]} if self.chance(0.5) else {})} for n in range(self.rng.randint(0, 3))]
 
@@ -103,7 +90,7 @@ class Walk:
                    "score": lambda: rng.randint(-1, 101), "names": lambda: {"zh": "消防栓"}}
         if name in special:
             return special[name]()
-        return rng.choice(WORDS[:4] * 4 + WORDS)  # names, titles, notes, bodies
+        return rng.choice(ODD_WORDS[:4] * 4 + ODD_WORDS)  # names, titles, notes, bodies
 
     def mutation(self) -> dict:
         rng = self.rng

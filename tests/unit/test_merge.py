@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.merge import FieldsState, FieldStamp, Stamp, apply_edit, flatten, merge_edit, settle_maps, unflatten
+from sync.merge import FieldsState, FieldStamp, Stamp, apply_edit, flatten, merge_edit, unflatten
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
 FIELDS = ("title", "severity", "answers.a", "answers.b")
@@ -167,8 +167,6 @@ def test_a_devices_own_sequential_edits_are_not_conflicts():
     assert merge_edit(state.values, state.stamps, {}, first, 1).values == {}
 
 
-def test_a_null_merged_map_has_no_paths_and_a_new_record_stores_it_as_an_object():
+def test_a_null_merged_map_has_no_paths():
     assert flatten({"answers": None, "score": 80}) == {"score": 80}
-    assert settle_maps({"answers": None, "score": 80}) == {"answers": {}, "score": 80}
-    settled = settle_maps({"answers": {"a": {"value": 1}, "b": None}})
-    assert settled == unflatten(flatten({"answers": {"a": {"value": 1}, "b": None}})) == {"answers": {"a": {"value": 1}}}
+    assert unflatten(flatten({"answers": {"a": {"value": 1}, "b": None}})) == {"answers": {"a": {"value": 1}}}
