@@ -24,10 +24,16 @@ from playwright.sync_api import sync_playwright
 from common import Server, machine_line, python_speed_ms
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage"]
-PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
-         "locale": "en-GB"}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True, "locale": "en-GB"}
 FIRST_ITEM = "#item-extinguisher_pressure"
 
 
@@ -76,8 +82,18 @@ def main():
     print(f"{machine_line()}; headless Chromium at 360 x 640; server stopped; {runs} cold starts")
     print(f"{'figure':58} {'median s':>9} {'worst s':>9} {'target':>8}")
     print(f"{'offline cold start to a usable checklist':58} {statistics.median(times):9.3f} {max(times):9.3f} {'1.000':>8}")
-    print(json.dumps({"bench": "cold_start", "speed_ms": round(python_speed_ms(), 1), "runs": runs, "median_s": round(statistics.median(times), 4),
-                      "max_s": round(max(times), 4), "all_s": [round(t, 4) for t in times]}))
+    print(
+        json.dumps(
+            {
+                "bench": "cold_start",
+                "speed_ms": round(python_speed_ms(), 1),
+                "runs": runs,
+                "median_s": round(statistics.median(times), 4),
+                "max_s": round(max(times), 4),
+                "all_s": [round(t, 4) for t in times],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

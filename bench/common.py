@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -21,7 +21,7 @@ PASSWORD = "bench-password"
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def median(values):
@@ -72,8 +72,7 @@ class Server:
         self.database = "PostgreSQL" if database_url else "SQLite"
 
     def flask(self, *args):
-        subprocess.run([sys.executable, "-m", "flask", "--app", "server", *args], env=self.env, cwd=ROOT, check=True,
-                       capture_output=True)
+        subprocess.run([sys.executable, "-m", "flask", "--app", "server", *args], env=self.env, cwd=ROOT, check=True, capture_output=True)
 
     def __enter__(self):
         if "DATABASE_URL" in self.env:
@@ -85,9 +84,22 @@ class Server:
             self.flask("seed-demo")  # its users' password is demo-patrol
         else:
             self.flask("create-user", "office", "--role", "office", "--password", PASSWORD)
-        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
-                                         f"127.0.0.1:{self.port}", "--log-level", "warning", "server:create_app()"],
-                                        env=self.env, cwd=ROOT)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "server:create_app()",
+            ],
+            env=self.env,
+            cwd=ROOT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -128,7 +140,7 @@ class Server:
                 text = stat.read_text()
             except OSError:  # the process ended meanwhile
                 continue
-            name, fields = text[text.index("(") + 1:text.rindex(")")], text.rsplit(")", 1)[1].split()
+            name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
             if name.startswith("postgres"):
                 ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
         return ticks / os.sysconf("SC_CLK_TCK")
@@ -176,12 +188,30 @@ def reference_mutations():
     """A site and a checklist template, as an estate has them."""
     site, template = str(uuid.uuid4()), str(uuid.uuid4())
     items = [{"key": f"item{i}", "label": f"Checklist item {i} of the fire facilities round", "kind": "pass_fail"} for i in range(12)]
-    return site, template, [
-        {"mid": str(uuid.uuid4()), "type": "site", "id": site, "op": "upsert", "base_version": None, "edited_at": now_iso(),
-         "fields": {"name": "Bench Estate"}},
-        {"mid": str(uuid.uuid4()), "type": "template", "id": template, "op": "upsert", "base_version": None, "edited_at": now_iso(),
-         "fields": {"name": "Fire round", "category": "fire", "items": items}},
-    ]
+    return (
+        site,
+        template,
+        [
+            {
+                "mid": str(uuid.uuid4()),
+                "type": "site",
+                "id": site,
+                "op": "upsert",
+                "base_version": None,
+                "edited_at": now_iso(),
+                "fields": {"name": "Bench Estate"},
+            },
+            {
+                "mid": str(uuid.uuid4()),
+                "type": "template",
+                "id": template,
+                "op": "upsert",
+                "base_version": None,
+                "edited_at": now_iso(),
+                "fields": {"name": "Fire round", "category": "fire", "items": items},
+            },
+        ],
+    )
 
 
 def inspection_mutation(site, template, index):
@@ -189,8 +219,21 @@ def inspection_mutation(site, template, index):
     answers = {f"item{i}": {"value": "pass" if (i + index) % 7 else "fail", "note": None} for i in range(12)}
     answers["item3"]["note"] = "Gauge needle at the edge of the green zone, recheck next round"
     answers["item8"]["note"] = "Cabinet door sticks; lubricated hinge"
-    return {"mid": str(uuid.uuid4()), "type": "inspection", "id": str(uuid.uuid4()), "op": "upsert", "base_version": None,
-            "edited_at": now_iso(),
-            "fields": {"template_id": template, "site_id": site, "status": "submitted", "started_at": now_iso(),
-                       "completed_at": now_iso(), "answers": answers, "score": 92,
-                       "location": {"lat": 22.2783, "lng": 114.1747, "accuracy": 8.5}}}
+    return {
+        "mid": str(uuid.uuid4()),
+        "type": "inspection",
+        "id": str(uuid.uuid4()),
+        "op": "upsert",
+        "base_version": None,
+        "edited_at": now_iso(),
+        "fields": {
+            "template_id": template,
+            "site_id": site,
+            "status": "submitted",
+            "started_at": now_iso(),
+            "completed_at": now_iso(),
+            "answers": answers,
+            "score": 92,
+            "location": {"lat": 22.2783, "lng": 114.1747, "accuracy": 8.5},
+        },
+    }

@@ -104,7 +104,7 @@ class MemoryWatch(threading.Thread):
     def run(self):
         while not self.stopped.is_set():
             sizes = sorted(self.server.worker_rss_mb(), reverse=True)
-            self.peak = [max(pair) for pair in zip(sizes, self.peak)] if len(self.peak) == len(sizes) else sizes
+            self.peak = [max(pair) for pair in zip(sizes, self.peak, strict=False)] if len(self.peak) == len(sizes) else sizes
             self.stopped.wait(0.05)
 
 
@@ -126,15 +126,22 @@ def main():
     # Each figure is the median of the runs; errors, lost and duplicated records are counted over all of them.
     figures = {key: median([result[key] for result in results]) for key in results[0] if key not in (*SUMMED, *NOT_FIGURES)}
     figures.update({key: sum(result[key] for result in results) for key in SUMMED})
-    peak_rss = [max(sizes) for sizes in zip(*(result["worker_peak_rss_mb"] for result in results))]
+    peak_rss = [max(sizes) for sizes in zip(*(result["worker_peak_rss_mb"] for result in results), strict=False)]
     database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
-    print(f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; "
-          f"{devices} devices on {sites} estate(s) at once, each pushing {mutations_each} inspections then pulling; "
-          f"median of {runs} run(s), errors and lost records over all")
+    print(
+        f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; "
+        f"{devices} devices on {sites} estate(s) at once, each pushing {mutations_each} inspections then pulling; "
+        f"median of {runs} run(s), errors and lost records over all"
+    )
     print(f"{'figure':44} {'value':>10} {'target':>8}")
-    for name, key, target in (("request latency p50 (ms)", "request_p50_ms", None), ("request latency p95 (ms)", "request_p95_ms", 300),
-                              ("request latency p99 (ms)", "request_p99_ms", None), ("whole sync p50 (ms)", "sync_p50_ms", None),
-                              ("whole sync p95 (ms)", "sync_p95_ms", None), ("whole sync p99 (ms)", "sync_p99_ms", None)):
+    for name, key, target in (
+        ("request latency p50 (ms)", "request_p50_ms", None),
+        ("request latency p95 (ms)", "request_p95_ms", 300),
+        ("request latency p99 (ms)", "request_p99_ms", None),
+        ("whole sync p50 (ms)", "sync_p50_ms", None),
+        ("whole sync p95 (ms)", "sync_p95_ms", None),
+        ("whole sync p99 (ms)", "sync_p99_ms", None),
+    ):
         print(f"{name:44} {figures[key]:10.1f} {target if target else '-':>8}")
     print(f"{'requests':44} {figures['requests']:10.0f} {'-':>8}")
     print(f"{'wall time of the burst (s)':44} {figures['wall_s']:10.2f} {'-':>8}")
@@ -149,8 +156,22 @@ def main():
     for result in results:
         if result["first_error"]:
             print("first error:", result["first_error"])
-    print(json.dumps({"bench": "load", "speed_ms": round(python_speed_ms(), 1), "database": database, "workers": args.workers, "devices": devices, "sites": sites,
-                      "mutations_each": mutations_each, "runs": runs, **figures, "worker_peak_rss_mb": peak_rss}))
+    print(
+        json.dumps(
+            {
+                "bench": "load",
+                "speed_ms": round(python_speed_ms(), 1),
+                "database": database,
+                "workers": args.workers,
+                "devices": devices,
+                "sites": sites,
+                "mutations_each": mutations_each,
+                "runs": runs,
+                **figures,
+                "worker_peak_rss_mb": peak_rss,
+            }
+        )
+    )
     if figures["errors"] or figures["lost"] or figures["duplicated"]:
         raise SystemExit(1)
 
@@ -205,14 +226,24 @@ def burst(devices: int, sites: int, mutations_each: int, workers: int) -> dict:
     errors = [phone.error for phone in phones if phone.error]
     ms = lambda seconds: round(seconds * 1000, 1)  # noqa: E731
     return {
-        "request_p50_ms": ms(percentile(requests_made, 0.50)), "request_p95_ms": ms(percentile(requests_made, 0.95)),
+        "request_p50_ms": ms(percentile(requests_made, 0.50)),
+        "request_p95_ms": ms(percentile(requests_made, 0.95)),
         "request_p99_ms": ms(percentile(requests_made, 0.99)),
-        "sync_p50_ms": ms(percentile(sync_times, 0.50)), "sync_p95_ms": ms(percentile(sync_times, 0.95)),
-        "sync_p99_ms": ms(percentile(sync_times, 0.99)), "mean_request_ms": ms(statistics.mean(requests_made)),
-        "requests": len(requests_made), "wall_s": round(wall, 3), "server_cpu_s": round(server_cpu, 3),
-        "database_cpu_s": round(database_cpu, 3), "client_cpu_s": round(client_cpu, 3),
-        "errors": len(errors), "lost": lost, "duplicated": duplicated, "records_seen": len(seen),
-        "worker_peak_rss_mb": [round(size, 1) for size in watch.peak], "first_error": errors[0] if errors else None,
+        "sync_p50_ms": ms(percentile(sync_times, 0.50)),
+        "sync_p95_ms": ms(percentile(sync_times, 0.95)),
+        "sync_p99_ms": ms(percentile(sync_times, 0.99)),
+        "mean_request_ms": ms(statistics.mean(requests_made)),
+        "requests": len(requests_made),
+        "wall_s": round(wall, 3),
+        "server_cpu_s": round(server_cpu, 3),
+        "database_cpu_s": round(database_cpu, 3),
+        "client_cpu_s": round(client_cpu, 3),
+        "errors": len(errors),
+        "lost": lost,
+        "duplicated": duplicated,
+        "records_seen": len(seen),
+        "worker_peak_rss_mb": [round(size, 1) for size in watch.peak],
+        "first_error": errors[0] if errors else None,
     }
 
 

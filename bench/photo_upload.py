@@ -53,9 +53,12 @@ def upload(device, data: bytes) -> None:
     sha = hashlib.sha256(data).hexdigest()
     offset = 0
     while offset < len(data):
-        chunk = data[offset:offset + CHUNK]
-        response = device.session.patch(f"{device.url}/api/v1/blobs/{sha}", data=chunk, headers={
-            "Content-Type": "image/jpeg", "Upload-Offset": str(offset), "Upload-Length": str(len(data))})
+        chunk = data[offset : offset + CHUNK]
+        response = device.session.patch(
+            f"{device.url}/api/v1/blobs/{sha}",
+            data=chunk,
+            headers={"Content-Type": "image/jpeg", "Upload-Offset": str(offset), "Upload-Length": str(len(data))},
+        )
         if response.status_code != 204:
             raise RuntimeError(f"upload refused: {response.status_code} {response.text[:200]}")
         offset = int(response.headers["Upload-Offset"])
@@ -88,14 +91,29 @@ def main():
             database = server.database
     seconds = median(times)
     mean_size = sum(map(len, photos)) / len(photos)
-    print(f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; "
-          f"median of {runs} run(s); photos of {mean_size / 1048576:.3f} MiB on average")
+    print(
+        f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; "
+        f"median of {runs} run(s); photos of {mean_size / 1048576:.3f} MiB on average"
+    )
     print(f"{'figure':55} {'seconds':>9} {'target':>8}")
     target = "2.000" if count == 200 else "-"
     print(f"{f'upload {count} photos of about 1 MiB in 1 MiB chunks':55} {seconds:9.3f} {target:>8}")
     print(f"{'per photo':55} {seconds / count:9.4f} {'-':>8}")
-    print(json.dumps({"bench": "photo_upload", "speed_ms": round(python_speed_ms(), 1), "database": database, "workers": args.workers, "photos": count, "runs": runs,
-                      "mean_bytes": round(mean_size), "upload_s": round(seconds, 4), "per_photo_s": round(seconds / count, 5)}))
+    print(
+        json.dumps(
+            {
+                "bench": "photo_upload",
+                "speed_ms": round(python_speed_ms(), 1),
+                "database": database,
+                "workers": args.workers,
+                "photos": count,
+                "runs": runs,
+                "mean_bytes": round(mean_size),
+                "upload_s": round(seconds, 4),
+                "per_photo_s": round(seconds / count, 5),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ def main():
     site, template, reference = reference_mutations()
     push(body_of(reference))
     mutations = [inspection_mutation(site, template, index) for index in range(records)]
-    bodies = [body_of(mutations[offset:offset + 500]) for offset in range(0, records, 500)]  # encoded before: the client's work
+    bodies = [body_of(mutations[offset : offset + 500]) for offset in range(0, records, 500)]  # encoded before: the client's work
     profile = cProfile.Profile()
     profile.enable()
     for body in bodies:
@@ -88,8 +88,7 @@ def main():
         print(f"{area:44} {seconds / total:6.1%}")
     print()
     stats.sort_stats("tottime").print_stats(15)
-    print(json.dumps({"bench": "profile_push", "records": records,
-                      "shares": {area: round(seconds / total, 3) for area, seconds in shares.items()}}))
+    print(json.dumps({"bench": "profile_push", "records": records, "shares": {area: round(seconds / total, 3) for area, seconds in shares.items()}}))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def measure_once(server, records, batch):
     mutations = [inspection_mutation(site, template, i) for i in range(records)]
     start = time.perf_counter()
     for offset in range(0, records, batch):
-        writer.push(mutations[offset:offset + batch])
+        writer.push(mutations[offset : offset + batch])
     push = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -55,19 +55,31 @@ def main():
         with Server(workers=args.workers, database_url=os.environ.get("DATABASE_URL")) as server:
             figures.append(measure_once(server, records, batch=500))
             database = server.database
-    push, pull, round_trip = (median(column) for column in zip(*figures))
+    push, pull, round_trip = (median(column) for column in zip(*figures, strict=False))
     rows = [
         (f"push {records:,} new records in batches of 500", push, 1.0 if records == 10_000 else None),
         (f"pull {records:,} records into an empty client", pull, 0.6 if records == 10_000 else None),
         ("push 100 changes, then pull them on another device", round_trip, 0.030),
     ]
-    print(f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; "
-          f"median of {runs} run(s)")
+    print(f"{machine_line()}; database: {database}; gunicorn workers: {args.workers}; median of {runs} run(s)")
     print(f"{'figure':55} {'seconds':>9} {'target':>8}")
     for name, seconds, target in rows:
-        print(f"{name:55} {seconds:9.3f} {('%.3f' % target) if target else '-':>8}")
-    print(json.dumps({"bench": "sync_speed", "speed_ms": round(python_speed_ms(), 1), "database": database, "workers": args.workers, "records": records, "runs": runs,
-                      "push_s": round(push, 4), "pull_s": round(pull, 4), "round_trip_100_s": round(round_trip, 4)}))
+        print(f"{name:55} {seconds:9.3f} {(f'{target:.3f}') if target else '-':>8}")
+    print(
+        json.dumps(
+            {
+                "bench": "sync_speed",
+                "speed_ms": round(python_speed_ms(), 1),
+                "database": database,
+                "workers": args.workers,
+                "records": records,
+                "runs": runs,
+                "push_s": round(push, 4),
+                "pull_s": round(pull, 4),
+                "round_trip_100_s": round(round_trip, 4),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

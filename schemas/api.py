@@ -51,8 +51,9 @@ class DeviceSchema(Schema):
 class NewUserSchema(Schema):
     """An account made by an admin from the office screens (the shell has create-user)."""
 
-    username = Text(required=True, max_length=150, min_length=1, validate=validate.Regexp(r"^[A-Za-z0-9_.@-]+$",
-                    error="Letters, digits and _ . @ - only."))
+    username = Text(
+        required=True, max_length=150, min_length=1, validate=validate.Regexp(r"^[A-Za-z0-9_.@-]+$", error="Letters, digits and _ . @ - only.")
+    )
     name = Text(max_length=200, allow_none=True)
     role = fields.String(required=True, validate=validate.OneOf(("admin", "office", "inspector", "contractor")))
     password = Text(required=True, min_length=10, max_length=1000)

@@ -7,7 +7,7 @@ and hand back plain JSON values, ready to be stored and sent on unchanged.
 
 import math
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from marshmallow import ValidationError, fields
 
@@ -65,14 +65,14 @@ def parse_utc(value) -> datetime:
         raise ValidationError("Not an RFC 3339 time.") from error
     if moment.tzinfo is None:
         raise ValidationError("A time needs its UTC offset, as in 2026-11-26T08:30:00.000Z.")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def format_utc(moment: datetime) -> str:
     """The protocol's time format: UTC with milliseconds and a Z."""
     if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 class UtcDateTime(fields.Field):

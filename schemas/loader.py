@@ -73,16 +73,17 @@ def schema_is_plain(schema: Schema) -> bool:
     return (
         schema.unknown == RAISE
         and not any(schema._hooks.values())
-        and not schema.only and not schema.exclude
-        and all(field.data_key is None and field.attribute is None and not field.pre_load and not field.post_load
-                for field in schema.load_fields.values())
+        and not schema.only
+        and not schema.exclude
+        and all(
+            field.data_key is None and field.attribute is None and not field.pre_load and not field.post_load for field in schema.load_fields.values()
+        )
     )
 
 
 def nested_loader(field) -> Loader | None:
     """A Loader for a plain one-object Nested field (its result then needs nothing more)."""
-    if (not isinstance(field, fields.Nested) or field.many or field.validators or field.only or field.exclude
-            or field.unknown is not None):
+    if not isinstance(field, fields.Nested) or field.many or field.validators or field.only or field.exclude or field.unknown is not None:
         return None
     loader = Loader(field.schema)
     return loader if loader.plain else None

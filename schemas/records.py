@@ -10,8 +10,8 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from schemas.fields import (
-    DateText,
     MAX_TEXT,
+    DateText,
     Scalar,
     Sha256,
     StrictBoolean,

@@ -21,8 +21,7 @@ SCHEMA_LOCK = 7_345_812  # PostgreSQL advisory lock id: one worker creates the s
 
 def create_app(test_config: dict | None = None) -> Flask:
     instance_path = os.environ.get("INSTANCE_PATH")
-    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None,
-                instance_relative_config=True)
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'estate-patrol.sqlite3'}",
@@ -68,7 +67,7 @@ def with_psycopg(url: str) -> str:
     """Use the psycopg 3 driver for a plain postgresql:// URL."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

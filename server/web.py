@@ -16,8 +16,10 @@ PWA_FOLDER = Path(__file__).resolve().parent.parent / "pwa"
 SHELL_SUFFIXES = {".html", ".js", ".css", ".webmanifest", ".png", ".svg"}
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-PAGE_POLICY = ("default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self'; "
-               "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; style-src 'self'; "
+    "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def shell_files() -> list[str]:

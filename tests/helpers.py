@@ -6,20 +6,20 @@ import itertools
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
 _clock = itertools.count()
-EPOCH = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
+EPOCH = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def now_iso() -> str:
-    return iso(datetime.now(timezone.utc))
+    return iso(datetime.now(UTC))
 
 
 def new_id() -> str:
@@ -64,17 +64,19 @@ class Device:
     def mutation(self, record_type, fields=None, record_id=None, op="upsert", base_version=None, edited_at=None, mid=None):
         """A mutation as a device queues it; edit times grow strictly, as the protocol asks."""
         mutation = {
-            "mid": mid or new_id(), "type": record_type, "id": record_id or new_id(), "op": op,
+            "mid": mid or new_id(),
+            "type": record_type,
+            "id": record_id or new_id(),
+            "op": op,
             "base_version": base_version,
-            "edited_at": edited_at or iso(datetime.now(timezone.utc) - timedelta(seconds=30) + timedelta(microseconds=1000 * next(_clock))),
+            "edited_at": edited_at or iso(datetime.now(UTC) - timedelta(seconds=30) + timedelta(microseconds=1000 * next(_clock))),
         }
         if op == "upsert":
             mutation["fields"] = fields or {}
         return mutation
 
     def push_response(self, mutations, sent_at=None):
-        return self.client.post("/api/v1/sync/push", headers=self.headers,
-                                json={"sent_at": sent_at or now_iso(), "mutations": list(mutations)})
+        return self.client.post("/api/v1/sync/push", headers=self.headers, json={"sent_at": sent_at or now_iso(), "mutations": list(mutations)})
 
     def push(self, *mutations, sent_at=None) -> list[dict]:
         response = self.push_response(mutations, sent_at)
@@ -153,23 +155,36 @@ class Estate:
     def build(cls, office: Device) -> "Estate":
         site = office.create("site", {"name": "Harbour View", "address": "1 Harbour Road"})
         block = office.create("area", {"site_id": site, "name": "Block A", "kind": "building"})
-        checkpoint = office.create("checkpoint", {"site_id": site, "area_id": block, "name": "Hydrant A-B1",
-                                                  "category": "fire", "code": "HY-A-B1"})
+        checkpoint = office.create("checkpoint", {"site_id": site, "area_id": block, "name": "Hydrant A-B1", "category": "fire", "code": "HY-A-B1"})
         company_a = office.create("company", {"name": "Alpha Fire", "trade": "fire"})
         company_b = office.create("company", {"name": "Beta Greens", "trade": "greening"})
-        template = office.create("template", {"name": "Fire check", "category": "fire", "items": [
-            {"key": "pressure", "label": "Gauge pressure", "kind": "number", "min": 1.0, "max": 1.4, "unit": "MPa"},
-            {"key": "seal", "label": "Seal intact", "kind": "pass_fail", "required": True},
-            {"key": "tidy", "label": "Tidiness", "kind": "score", "min": 1, "max": 5},
-            {"key": "state", "label": "Cabinet", "kind": "choice", "choices": ["ok", "stuck"]},
-            {"key": "remark", "label": "Remark", "kind": "text"},
-            {"key": "photo", "label": "Photo", "kind": "photo"},
-        ]})
+        template = office.create(
+            "template",
+            {
+                "name": "Fire check",
+                "category": "fire",
+                "items": [
+                    {"key": "pressure", "label": "Gauge pressure", "kind": "number", "min": 1.0, "max": 1.4, "unit": "MPa"},
+                    {"key": "seal", "label": "Seal intact", "kind": "pass_fail", "required": True},
+                    {"key": "tidy", "label": "Tidiness", "kind": "score", "min": 1, "max": 5},
+                    {"key": "state", "label": "Cabinet", "kind": "choice", "choices": ["ok", "stuck"]},
+                    {"key": "remark", "label": "Remark", "kind": "text"},
+                    {"key": "photo", "label": "Photo", "kind": "photo"},
+                ],
+            },
+        )
         return cls(site, block, checkpoint, company_a, company_b, template)
 
     def finding_fields(self, **overrides) -> dict:
-        fields = {"site_id": self.site, "area_id": self.block, "checkpoint_id": self.checkpoint, "category": "fire",
-                  "title": "Extinguisher under-pressure", "severity": "high", "description": "Needle in the red."}
+        fields = {
+            "site_id": self.site,
+            "area_id": self.block,
+            "checkpoint_id": self.checkpoint,
+            "category": "fire",
+            "title": "Extinguisher under-pressure",
+            "severity": "high",
+            "description": "Needle in the red.",
+        }
         fields.update(overrides)
         return fields
 
@@ -186,5 +201,11 @@ def any_json(rng: random.Random, depth: int = 0):
         return [any_json(rng, depth + 1) for _ in range(rng.randint(0, 3))]
     if kind == "object":
         return {rng.choice(["value", "note", "lat", "x", ""]): any_json(rng, depth + 1) for _ in range(rng.randint(0, 3))}
-    return {"null": None, "bool": rng.random() < 0.5, "int": rng.randint(-5, 5), "big": 2**rng.randint(31, 70),
-            "float": rng.uniform(-1e6, 1e6), "text": rng.choice(ODD_WORDS + ["\u00e9t\u00e9", "0" * 40])}[kind]
+    return {
+        "null": None,
+        "bool": rng.random() < 0.5,
+        "int": rng.randint(-5, 5),
+        "big": 2 ** rng.randint(31, 70),
+        "float": rng.uniform(-1e6, 1e6),
+        "text": rng.choice(ODD_WORDS + ["\u00e9t\u00e9", "0" * 40]),
+    }[kind]

@@ -33,16 +33,27 @@ class LiveServer:
         self.process = None
 
     def flask(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "flask", "--app", "server", *args], env=self.env,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-m", "flask", "--app", "server", *args], env=self.env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "server:create_app()"],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "server:create_app()",
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -68,8 +79,9 @@ class LiveServer:
         self.flask("create-user", username, "--role", role, "--password", PASSWORD, *extra)
 
     def login(self, username: str, device_name: str = "phone", password: str = PASSWORD) -> "HttpDevice":
-        response = requests.post(f"{self.url}/api/v1/auth/login", timeout=30,
-                                 json={"username": username, "password": password, "device_name": device_name})
+        response = requests.post(
+            f"{self.url}/api/v1/auth/login", timeout=30, json={"username": username, "password": password, "device_name": device_name}
+        )
         assert response.status_code == 200, response.text
         return HttpDevice(self.url, response.json())
 

@@ -51,8 +51,9 @@ def patch_blob(sha256: str):
     """Append the next chunk at Upload-Offset; the last one completes and verifies the blob."""
     name = checked_name(sha256)
     try:
-        offset = blobs.patch_blob(current_actor(), name, request.mimetype, request.headers.get("Upload-Offset"),
-                                  request.headers.get("Upload-Length"), request.get_data())
+        offset = blobs.patch_blob(
+            current_actor(), name, request.mimetype, request.headers.get("Upload-Offset"), request.headers.get("Upload-Length"), request.get_data()
+        )
     finally:
         db.session.commit()  # who uploaded what is kept even when a chunk is refused
     return Response(status=204, headers={"Upload-Offset": str(offset)})

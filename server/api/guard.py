@@ -1,6 +1,6 @@
 """Bearer-token authentication for API routes, and role checks."""
 
-from datetime import timezone
+from datetime import UTC
 from functools import wraps
 
 from flask import g, request
@@ -41,7 +41,7 @@ def login_required(*roles: str):
 
 def as_utc(moment):
     # SQLite hands back naive datetimes even for timezone-aware columns.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def current_actor() -> Actor:

@@ -26,7 +26,14 @@ OPERATIONS = [
     ("/sync/push", "post", "Apply queued mutations in order, each exactly once", "PushSchema", "PushResultSchema", [400, 401, 413, 415, 422]),
     ("/sync/pull", "get", "Changes the caller may read after a cursor", None, "PullResultSchema", [400, 401]),
     ("/conflicts", "get", "Values that lost a concurrent edit (office, admin)", None, "ConflictListSchema", [400, 401, 403]),
-    ("/conflicts/{conflict_id}/resolve", "post", "Write the chosen value and mark the conflict resolved", "ResolveSchema", "ConflictSchema", [401, 403, 404, 409, 422]),
+    (
+        "/conflicts/{conflict_id}/resolve",
+        "post",
+        "Write the chosen value and mark the conflict resolved",
+        "ResolveSchema",
+        "ConflictSchema",
+        [401, 403, 404, 409, 422],
+    ),
     ("/blobs/{sha256}", "head", "How many bytes of a blob the server holds (Upload-Offset, Upload-Length)", None, None, [401, 404]),
     ("/blobs/{sha256}", "put", "Upload a whole image (image/jpeg, image/png, image/webp)", None, None, [401, 413, 415, 422]),
     ("/blobs/{sha256}", "patch", "Append a chunk at Upload-Offset; the last one verifies the blob", None, None, [401, 409, 413, 415, 422]),
@@ -38,22 +45,47 @@ OPERATIONS = [
 def build_spec() -> dict:
     plugin = MarshmallowPlugin()
     spec = APISpec(
-        title="Estate Patrol sync API", version="1.0.0", openapi_version="3.0.3",
+        title="Estate Patrol sync API",
+        version="1.0.0",
+        openapi_version="3.0.3",
         plugins=[plugin],
         info={"description": "The sync protocol v1: see PROTOCOL.md. Every error is {error: {code, message, fields?}}."},
         servers=[{"url": "/api/v1"}],
     )
-    for field_class, openapi_type in ((fields.Uuid, ("string", "uuid")), (fields.Sha256, ("string", None)),
-                                      (fields.UtcDateTime, ("string", "date-time")), (fields.DateText, ("string", "date")),
-                                      (fields.StrictInteger, ("integer", None)), (fields.StrictNumber, ("number", None)),
-                                      (fields.StrictBoolean, ("boolean", None)), (fields.Scalar, (None, None))):
+    for field_class, openapi_type in (
+        (fields.Uuid, ("string", "uuid")),
+        (fields.Sha256, ("string", None)),
+        (fields.UtcDateTime, ("string", "date-time")),
+        (fields.DateText, ("string", "date")),
+        (fields.StrictInteger, ("integer", None)),
+        (fields.StrictNumber, ("number", None)),
+        (fields.StrictBoolean, ("boolean", None)),
+        (fields.Scalar, (None, None)),
+    ):
         plugin.map_to_openapi_type(field_class, *openapi_type)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     # Nested schemas first, so the ones that contain them refer to these components.
-    for name in ("ErrorDetailSchema", "ErrorSchema", "LoginSchema", "UserSchema", "LoginResultSchema", "DeviceSchema",
-                 "DeviceListSchema", "NewUserSchema", "UserListSchema", "MutationSchema", "PushSchema", "RecordSchema", "MutationResultSchema",
-                 "PushResultSchema", "PullResultSchema", "StampedValueSchema", "ConflictSchema", "ConflictListSchema",
-                 "ResolveSchema"):
+    for name in (
+        "ErrorDetailSchema",
+        "ErrorSchema",
+        "LoginSchema",
+        "UserSchema",
+        "LoginResultSchema",
+        "DeviceSchema",
+        "DeviceListSchema",
+        "NewUserSchema",
+        "UserListSchema",
+        "MutationSchema",
+        "PushSchema",
+        "RecordSchema",
+        "MutationResultSchema",
+        "PushResultSchema",
+        "PullResultSchema",
+        "StampedValueSchema",
+        "ConflictSchema",
+        "ConflictListSchema",
+        "ResolveSchema",
+    ):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(api, name))
     for record_type, schema in records.RECORD_FIELDS.items():
         spec.components.schema(f"{record_type.capitalize()}Fields", schema=schema)

@@ -39,8 +39,12 @@ def hash_token(token: str) -> str:
 
 def user_json(user: User) -> dict:
     return {
-        "id": user.id, "username": user.username, "name": user.name, "role": user.role,
-        "company_id": user.company_id, "site_ids": sorted(site_ids_of(user.id) or []),
+        "id": user.id,
+        "username": user.username,
+        "name": user.name,
+        "role": user.role,
+        "company_id": user.company_id,
+        "site_ids": sorted(site_ids_of(user.id) or []),
     }
 
 
@@ -111,8 +115,12 @@ def list_devices() -> list[dict]:
 
 def device_json(device: Device, user: User) -> dict:
     return {
-        "device_id": device.id, "name": device.name, "user": user_json(user),
-        "created_at": device.created_at, "last_seen_at": device.last_seen_at, "revoked_at": device.revoked_at,
+        "device_id": device.id,
+        "name": device.name,
+        "user": user_json(user),
+        "created_at": device.created_at,
+        "last_seen_at": device.last_seen_at,
+        "revoked_at": device.revoked_at,
     }
 
 
@@ -125,8 +133,7 @@ def revoke_device(device_id: str) -> dict:
     return device_json(device, db.session.get(User, device.user_id))
 
 
-def create_user(username: str, role: str, password: str, name: str | None = None,
-                company: str | None = None, sites: tuple[str, ...] = ()) -> User:
+def create_user(username: str, role: str, password: str, name: str | None = None, company: str | None = None, sites: tuple[str, ...] = ()) -> User:
     """Make a user; a named company or site that does not exist yet is created as a record."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -161,8 +168,15 @@ def username_taken(username: str) -> bool:
 
 
 def insert_user(username: str, role: str, password: str, name: str | None, company_id: str | None, site_ids: list[str]) -> User:
-    user = User(id=str(uuid.uuid4()), username=username, name=name or username, role=role, company_id=company_id,
-                password_hash=password_hasher.hash(password), created_at=utcnow())
+    user = User(
+        id=str(uuid.uuid4()),
+        username=username,
+        name=name or username,
+        role=role,
+        company_id=company_id,
+        password_hash=password_hasher.hash(password),
+        created_at=utcnow(),
+    )
     db.session.add(user)
     db.session.flush()
     for site_id in sorted(set(site_ids)):
@@ -190,8 +204,14 @@ def create_system_record(record_type: str, fields: dict, record_id: str | None =
     record_id = record_id or str(uuid.uuid4())
     stamp = Stamp(utcnow(), SYSTEM_DEVICE, str(uuid.uuid4()), None)
     record = Record(
-        id=record_id, type=record_type, version=1, deleted=False, fields=fields,
-        stamps=creation_stamps(stamp), created_at=utcnow(), updated_at=utcnow(),
+        id=record_id,
+        type=record_type,
+        version=1,
+        deleted=False,
+        fields=fields,
+        stamps=creation_stamps(stamp),
+        created_at=utcnow(),
+        updated_at=utcnow(),
         site_id=record_id if record_type == "site" else None,
         company_id=record_id if record_type == "company" else None,
     )

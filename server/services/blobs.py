@@ -24,7 +24,7 @@ from PIL import Image, ImageOps
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.errors import Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType, Unprocessable
+from server.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from server.extensions import db
 from server.models import Blob, BlobUploader, Record, utcnow
 from server.services import rights
@@ -108,8 +108,7 @@ def put_blob(actor: Actor, sha256: str, content_type: str | None, data: bytes) -
         return stored
 
 
-def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text: str | None,
-               length_text: str | None, chunk: bytes) -> int:
+def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text: str | None, length_text: str | None, chunk: bytes) -> int:
     """Append a chunk at the offset the server holds; the new offset comes back."""
     check_content_type(content_type)
     offset, length = header_int(offset_text, "Upload-Offset"), header_int(length_text, "Upload-Length")
@@ -181,8 +180,7 @@ def store_verified(sha256: str, data: bytes) -> bool:
     write_atomically(thumb_path(sha256), thumbnail)
     try:
         with db.session.begin_nested():
-            db.session.add(Blob(sha256=sha256, length=len(data), content_type=FORMAT_TYPES[fmt],
-                                width=width, height=height, created_at=utcnow()))
+            db.session.add(Blob(sha256=sha256, length=len(data), content_type=FORMAT_TYPES[fmt], width=width, height=height, created_at=utcnow()))
     except IntegrityError:
         return False
     return True
@@ -288,7 +286,5 @@ def readable_blob(actor: Actor, sha256: str, size: str | None) -> tuple[Path, st
 def may_read(actor: Actor, sha256: str) -> bool:
     if db.session.get(BlobUploader, (sha256, actor.device_id)) is not None:
         return True
-    photos = db.session.execute(
-        select(Record).where(Record.type == "photo", Record.blob == sha256, Record.deleted.is_(False))
-    ).scalars()
+    photos = db.session.execute(select(Record).where(Record.type == "photo", Record.blob == sha256, Record.deleted.is_(False))).scalars()
     return any(rights.can_read(actor, photo) for photo in photos)

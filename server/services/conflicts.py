@@ -4,7 +4,8 @@ import uuid
 
 from sqlalchemy import select
 
-from server.errors import BadRequest, Conflict as ConflictError, NotFound, Unprocessable
+from server.errors import BadRequest, NotFound, Unprocessable
+from server.errors import Conflict as ConflictError
 from server.extensions import db
 from server.models import Conflict, Record, utcnow
 from server.services.actor import Actor
@@ -16,9 +17,16 @@ STATUSES = ("open", "resolved")
 
 def conflict_json(conflict: Conflict) -> dict:
     return {
-        "id": conflict.id, "type": conflict.record_type, "record_id": conflict.record_id, "field": conflict.field,
-        "kept": conflict.kept, "lost": conflict.lost, "status": conflict.status,
-        "created_at": conflict.created_at, "resolved_at": conflict.resolved_at, "resolved_by": conflict.resolved_by,
+        "id": conflict.id,
+        "type": conflict.record_type,
+        "record_id": conflict.record_id,
+        "field": conflict.field,
+        "kept": conflict.kept,
+        "lost": conflict.lost,
+        "status": conflict.status,
+        "created_at": conflict.created_at,
+        "resolved_at": conflict.resolved_at,
+        "resolved_by": conflict.resolved_by,
     }
 
 
@@ -44,8 +52,7 @@ def resolve_conflict(actor: Actor, conflict_id: str, value) -> dict:
     name, _, key = conflict.field.partition(".")
     fields = {name: {key: value}} if key else {name: value}
     mid = str(uuid.uuid4())
-    mutation = {"mid": mid, "type": conflict.record_type, "id": conflict.record_id, "op": "upsert",
-                "fields": fields, "base_version": record.version}
+    mutation = {"mid": mid, "type": conflict.record_type, "id": conflict.record_id, "op": "upsert", "fields": fields, "base_version": record.version}
     result = write(actor, mutation, Stamp(utcnow(), actor.device_id, mid, actor.user_id))
     if result["status"] == "rejected":
         error = result["error"]

@@ -74,9 +74,7 @@ def assign_positions(session: Session) -> None:
     # commit, its new state must sort after the exit, or a reader in both would drop it.
     items.sort(key=lambda item: 0 if isinstance(item, ScopeExit) else 1)
     count = len(items) + inserted
-    session.execute(
-        update(ChangeCounter).where(ChangeCounter.id == COUNTER_ID).values(value=ChangeCounter.value + count)
-    )
+    session.execute(update(ChangeCounter).where(ChangeCounter.id == COUNTER_ID).values(value=ChangeCounter.value + count))
     first = current_position(session) - count + 1
     for offset, item in enumerate(items):
         item.seq = first + offset

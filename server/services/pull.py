@@ -107,8 +107,7 @@ def read_feed(actor: Actor, window: dict) -> tuple[list, list]:
             Record.type.in_(("site", "area", "checkpoint")) & Record.id.in_(references),
         )
         window = {**window, "company": actor.company_id or ""}
-        return (db.session.execute(EVERY_CHANGE.where(scope), window).all(),
-                db.session.execute(COMPANY_EXITS, window).scalars().all())
+        return (db.session.execute(EVERY_CHANGE.where(scope), window).all(), db.session.execute(COMPANY_EXITS, window).scalars().all())
     if actor.site_ids is None:
         return db.session.execute(EVERY_CHANGE, window).all(), []
     window = {**window, "sites": sorted(actor.site_ids)}

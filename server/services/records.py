@@ -31,7 +31,7 @@ from server.services.actor import Actor
 from server.services.positions import forget_changes, mark_changed, pending_positions, placeholders, restore_positions
 from sync.checklist import answer_problem
 from sync.clock import clock_offset, corrected_edit_time
-from sync.merge import FieldStamp, FieldsState, Stamp, apply_edit, flatten, unflatten
+from sync.merge import FieldsState, FieldStamp, Stamp, apply_edit, flatten, unflatten
 from sync.workflow import INITIAL_STATUS, Verdict, check_move
 
 OWNER_FIELDS = {"inspection": "inspector_id", "finding": "created_by", "comment": "author_id"}
@@ -95,8 +95,9 @@ def apply_batch(actor: Actor, mutations: list[dict], sent_at: datetime, received
     return apply_in_order(actor, mutations, dict(stored), offset, received_at, None)
 
 
-def apply_in_order(actor: Actor, mutations: list[dict], outcomes: dict, offset: timedelta, received_at: datetime,
-                   quick: "QuickCreates | None") -> list[dict]:
+def apply_in_order(
+    actor: Actor, mutations: list[dict], outcomes: dict, offset: timedelta, received_at: datetime, quick: "QuickCreates | None"
+) -> list[dict]:
     existing = existing_record_ids({str(raw.get("id")).lower() for raw in mutations}) if quick else set()
     results = []
     for raw in mutations:
@@ -142,7 +143,7 @@ class QuickCreates:
 
     def write(self) -> None:
         if self.records:
-            for row, seq in zip(self.records, placeholders(db.session, len(self.records))):
+            for row, seq in zip(self.records, placeholders(db.session, len(self.records)), strict=True):
                 row["seq"] = seq
             db.session.execute(insert(Record.__table__), self.records)
             referenced = db.session.info.get("referenced", {})
@@ -172,8 +173,7 @@ def existing_record_ids(ids: set[str]) -> set[str]:
     return set(db.session.execute(select(Record.id).where(Record.id.in_(ids))).scalars())
 
 
-def apply_mutation(actor: Actor, raw: dict, offset: timedelta, received_at: datetime,
-                   quick: QuickCreates | None = None) -> dict:
+def apply_mutation(actor: Actor, raw: dict, offset: timedelta, received_at: datetime, quick: QuickCreates | None = None) -> dict:
     """Validate and apply one new mutation, recording its outcome under its mid."""
     mid = raw["mid"].lower()
     guard = {"mid": mid, "device_id": actor.device_id, "record_id": str(raw.get("id"))[:36]}
@@ -257,7 +257,9 @@ def write_record(actor: Actor, mutation: dict, stamp: Stamp, changes: Changes) -
         select(Record).where(Record.id == mutation["id"]).with_for_update().execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if record is not None and record.type != mutation["type"]:
-        raise Rejected("invalid", f"Record {record.id} is a {record.type}, not a {mutation['type']}.", {"type": ["Does not match the stored record."]})
+        raise Rejected(
+            "invalid", f"Record {record.id} is a {record.type}, not a {mutation['type']}.", {"type": ["Does not match the stored record."]}
+        )
     if mutation["op"] == "delete":
         return delete_record(actor, record, mutation, stamp, changes)
     if record is None:
@@ -294,11 +296,20 @@ def new_record_row(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         check_answers(fields["template_id"], fields.get("answers"))
     now = utcnow()
     return {
-        "id": mutation["id"], "type": record_type, "version": 1, "deleted": False, "fields": fields,
-        "stamps": creation_stamps(stamp), "seq": None,
-        "site_id": place["site_id"], "company_id": place["company_id"], "parent_id": place["parent_id"],
-        "owner_id": actor.user_id, "blob": fields.get("blob") if record_type == "photo" else None,
-        "created_at": now, "updated_at": now,
+        "id": mutation["id"],
+        "type": record_type,
+        "version": 1,
+        "deleted": False,
+        "fields": fields,
+        "stamps": creation_stamps(stamp),
+        "seq": None,
+        "site_id": place["site_id"],
+        "company_id": place["company_id"],
+        "parent_id": place["parent_id"],
+        "owner_id": actor.user_id,
+        "blob": fields.get("blob") if record_type == "photo" else None,
+        "created_at": now,
+        "updated_at": now,
     }
 
 
@@ -331,8 +342,9 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
     incoming = flatten(fields)
     changed = {path.partition(".")[0] for path, value in incoming.items() if current.get(path, MISSING) != value}
     if record.type == "template" and "items" in changed and template_in_use(record.id):
-        raise Rejected("invalid", "Inspections were made with this template; save its items as a new revision.",
-                       {"items": ["Fixed once inspections use them."]})
+        raise Rejected(
+            "invalid", "Inspections were made with this template; save its items as a new revision.", {"items": ["Fixed once inspections use them."]}
+        )
     verdict = rights.update_verdict(actor, record, changed)
     if verdict is Verdict.FORBIDDEN:
         raise Rejected("forbidden", f"You may not change {', '.join(sorted(changed)) or 'this'} on this {record.type}.")
@@ -343,8 +355,7 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
     target = incoming.pop("status", None)
     if target == old_status:
         target = None
-    if (record.type == "finding" and actor.is_office and target is None and "company_id" in changed
-            and old_status in ("assigned", "in_progress")):
+    if record.type == "finding" and actor.is_office and target is None and "company_id" in changed and old_status in ("assigned", "in_progress"):
         target = "assigned"  # reassigned to another company
     status_lost = False
     if target is not None:
@@ -522,7 +533,11 @@ def check_status_needs(record: Record, fields: dict, target: str) -> None:
     if record.type != "finding":
         return
     if target == "assigned" and not (fields.get("company_id") and fields.get("due_date")):
-        raise Rejected("invalid", "Assigning a finding needs a company_id and a due_date.", {"company_id": ["Needed to assign."], "due_date": ["Needed to assign."]})
+        raise Rejected(
+            "invalid",
+            "Assigning a finding needs a company_id and a due_date.",
+            {"company_id": ["Needed to assign."], "due_date": ["Needed to assign."]},
+        )
     if target == "fixed":
         if not (fields.get("fix_note") or "").strip():
             raise Rejected("invalid", "Marking a finding fixed needs a fix_note.", {"fix_note": ["Say what was done."]})
@@ -540,7 +555,10 @@ def conflict_result(mid: str, record: Record, fields: list[str]) -> dict:
 def record_json(record: Record) -> dict:
     """A record as the protocol sends it; a tombstone carries no fields."""
     return {
-        "type": record.type, "id": record.id, "version": record.version, "deleted": record.deleted,
+        "type": record.type,
+        "id": record.id,
+        "version": record.version,
+        "deleted": record.deleted,
         "fields": {} if record.deleted else record.fields,
     }
 
@@ -599,8 +617,13 @@ def field_stamp(data: dict) -> FieldStamp:
 
 def conflict_row(record: Record, conflict) -> Conflict:
     return Conflict(
-        id=str(uuid.uuid4()), record_type=record.type, record_id=record.id, field=conflict.field,
+        id=str(uuid.uuid4()),
+        record_type=record.type,
+        record_id=record.id,
+        field=conflict.field,
         kept={"value": conflict.kept_value, "edited_at": format_utc(conflict.kept.edited_at), "user_id": conflict.kept.user_id},
         lost={"value": conflict.lost_value, "edited_at": format_utc(conflict.lost.edited_at), "user_id": conflict.lost.user_id},
-        status="open", site_id=record.site_id, created_at=utcnow(),
+        status="open",
+        site_id=record.site_id,
+        created_at=utcnow(),
     )

@@ -58,9 +58,7 @@ def references_of(finding_fields: list[dict]) -> set[str]:
     while area_ids - seen:
         batch = area_ids - seen
         seen |= batch
-        parents = db.session.execute(
-            select(Record.parent_id).where(Record.id.in_(batch), Record.type == "area")
-        ).scalars()
+        parents = db.session.execute(select(Record.parent_id).where(Record.id.in_(batch), Record.type == "area")).scalars()
         area_ids |= {parent for parent in parents if parent}
     return ids | seen
 

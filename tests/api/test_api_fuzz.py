@@ -16,17 +16,56 @@ import pytest
 from tests.helpers import any_json, jpeg_bytes, sha
 
 ROUTES = [
-    ("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/users"), ("POST", "/api/v1/users"),
-    ("GET", "/api/v1/devices"), ("DELETE", "/api/v1/devices/{id}"), ("POST", "/api/v1/sync/push"),
-    ("GET", "/api/v1/sync/pull"), ("GET", "/api/v1/conflicts"), ("POST", "/api/v1/conflicts/{id}/resolve"),
-    ("GET", "/api/v1/blobs/{sha}"), ("HEAD", "/api/v1/blobs/{sha}"), ("PUT", "/api/v1/blobs/{sha}"),
-    ("PATCH", "/api/v1/blobs/{sha}"), ("GET", "/api/v1/labels/qr.svg"), ("GET", "/api/v1/openapi.json"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/logout"),
+    ("GET", "/api/v1/users"),
+    ("POST", "/api/v1/users"),
+    ("GET", "/api/v1/devices"),
+    ("DELETE", "/api/v1/devices/{id}"),
+    ("POST", "/api/v1/sync/push"),
+    ("GET", "/api/v1/sync/pull"),
+    ("GET", "/api/v1/conflicts"),
+    ("POST", "/api/v1/conflicts/{id}/resolve"),
+    ("GET", "/api/v1/blobs/{sha}"),
+    ("HEAD", "/api/v1/blobs/{sha}"),
+    ("PUT", "/api/v1/blobs/{sha}"),
+    ("PATCH", "/api/v1/blobs/{sha}"),
+    ("GET", "/api/v1/labels/qr.svg"),
+    ("GET", "/api/v1/openapi.json"),
 ]
 QUERY_NAMES = ["since", "limit", "record_id", "status", "code", "size", "x"]
-ODD_TEXT = ["", "0", "-1", "1e9", "99999999999999999999", "abc", "null", "%00", "\u00e9", "x" * 300, str(uuid.uuid4()),
-            "2026-11-26T08:30:00.000Z", "thumb", "full", "open"]
-BODY_NAMES = ["username", "password", "role", "company", "sites", "site_ids", "company_id", "device_name", "name",
-              "choice", "value", "mutations", "sent_at"]
+ODD_TEXT = [
+    "",
+    "0",
+    "-1",
+    "1e9",
+    "99999999999999999999",
+    "abc",
+    "null",
+    "%00",
+    "\u00e9",
+    "x" * 300,
+    str(uuid.uuid4()),
+    "2026-11-26T08:30:00.000Z",
+    "thumb",
+    "full",
+    "open",
+]
+BODY_NAMES = [
+    "username",
+    "password",
+    "role",
+    "company",
+    "sites",
+    "site_ids",
+    "company_id",
+    "device_name",
+    "name",
+    "choice",
+    "value",
+    "mutations",
+    "sent_at",
+]
 
 
 def odd_value(rng: random.Random, name: str):
@@ -37,8 +76,12 @@ def odd_value(rng: random.Random, name: str):
     """
     if rng.random() < 0.4:
         return any_json(rng)
-    plausible = {"username": ["target", "ghost", "new_user"], "password": ["correct horse battery", "short", ""],
-                 "role": ["office", "inspector", "contractor", "admin", "boss"], "choice": ["mine", "theirs", "x"]}
+    plausible = {
+        "username": ["target", "ghost", "new_user"],
+        "password": ["correct horse battery", "short", ""],
+        "role": ["office", "inspector", "contractor", "admin", "boss"],
+        "choice": ["mine", "theirs", "x"],
+    }
     return rng.choice(plausible.get(name, ODD_TEXT))
 
 
@@ -69,8 +112,10 @@ def test_no_endpoint_answers_odd_input_with_a_server_error(seed, client, office,
 
     for _ in range(300):
         method, path = rng.choice(ROUTES)
-        path = path.format(id=rng.choice([str(uuid.uuid4()), "nope", office.device_id, "0" * 36]),
-                           sha=rng.choice([sha(photo), "0" * 64, "A" * 64, "short", sha(b"x")]))
+        path = path.format(
+            id=rng.choice([str(uuid.uuid4()), "nope", office.device_id, "0" * 36]),
+            sha=rng.choice([sha(photo), "0" * 64, "A" * 64, "short", sha(b"x")]),
+        )
         who = rng.choice(list(devices))
         headers = {"Authorization": f"Bearer {devices[who].token}"} if who else {}
         if rng.random() < 0.1:

@@ -3,7 +3,8 @@
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Device as DeviceRow, User
+from server.models import Device as DeviceRow
+from server.models import User
 from tests.conftest import PASSWORD
 
 
@@ -100,8 +101,9 @@ def test_login_with_missing_fields_names_them(client):
 def test_create_user_makes_the_company_and_sites_it_names(runner, login, office):
     result = runner.invoke(args=["create-user", "li", "--role", "contractor", "--company", "Safe Fire", "--password", PASSWORD])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["create-user", "zhao", "--role", "inspector", "--site", "North Estate", "--site", "South Estate",
-                                 "--password", PASSWORD])
+    result = runner.invoke(
+        args=["create-user", "zhao", "--role", "inspector", "--site", "North Estate", "--site", "South Estate", "--password", PASSWORD]
+    )
     assert result.exit_code == 0, result.output
 
     contractor = login("li")
@@ -150,9 +152,9 @@ def test_an_admin_makes_accounts_that_can_log_in_and_are_checked(make_user, logi
     assert login("fitter", password="long enough pw").user["role"] == "contractor"
     assert admin.post("/users", json=body).status_code == 409
     assert admin.post("/users", json={**body, "username": "x2", "company_id": None}).json["error"]["fields"] == {
-        "company_id": ["A contractor belongs to a company."]}
+        "company_id": ["A contractor belongs to a company."]
+    }
     assert admin.post("/users", json={**body, "username": "x3", "password": "short"}).status_code == 422
-    limited = admin.post("/users", json={"username": "patrol9", "role": "inspector", "password": "long enough pw",
-                                         "site_ids": [estate.site]})
+    limited = admin.post("/users", json={"username": "patrol9", "role": "inspector", "password": "long enough pw", "site_ids": [estate.site]})
     assert limited.json["site_ids"] == [estate.site]
     assert office.post("/users", json={**body, "username": "x4"}).status_code == 403

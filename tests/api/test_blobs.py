@@ -15,9 +15,12 @@ def blob_url(data_or_hash) -> str:
 
 
 def patch(device, data, offset, chunk, content_type="image/jpeg", length=None):
-    return device.client.patch(blob_url(data), headers={**device.headers, "Upload-Offset": str(offset),
-                                                        "Upload-Length": str(length if length is not None else len(data))},
-                               data=chunk, content_type=content_type)
+    return device.client.patch(
+        blob_url(data),
+        headers={**device.headers, "Upload-Offset": str(offset), "Upload-Length": str(length if length is not None else len(data))},
+        data=chunk,
+        content_type=content_type,
+    )
 
 
 def head(device, data):
@@ -40,10 +43,16 @@ def jpeg_with_exif(orientation=None, gps=False, size=(60, 40)) -> bytes:
 
 def png_header_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims huge dimensions: a decompression bomb."""
+
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_put_stores_a_photo_once_and_head_reports_it_complete(inspector):
@@ -91,9 +100,12 @@ def test_bytes_that_do_not_hash_to_the_name_are_a_422_and_are_discarded(inspecto
     wrong_name = sha(b"something else")
 
     whole = inspector.client.put(blob_url(wrong_name), headers=inspector.headers, data=data, content_type="image/jpeg")
-    chunked = inspector.client.patch(blob_url(wrong_name), headers={**inspector.headers, "Upload-Offset": "0",
-                                                                     "Upload-Length": str(len(data))},
-                                     data=data, content_type="image/jpeg")
+    chunked = inspector.client.patch(
+        blob_url(wrong_name),
+        headers={**inspector.headers, "Upload-Offset": "0", "Upload-Length": str(len(data))},
+        data=data,
+        content_type="image/jpeg",
+    )
 
     assert whole.status_code == chunked.status_code == 422
     assert whole.get_json()["error"]["code"] == "hash_mismatch"
@@ -103,8 +115,12 @@ def test_bytes_that_do_not_hash_to_the_name_are_a_422_and_are_discarded(inspecto
 def test_a_non_image_or_another_format_is_a_415(inspector):
     gif = io.BytesIO()
     Image.new("RGB", (10, 10)).save(gif, format="GIF")
-    for data, content_type in ((b"just some text, not a photo", "image/jpeg"), (gif.getvalue(), "image/jpeg"),
-                               (jpeg_bytes(), "image/gif"), (jpeg_bytes(), "application/octet-stream")):
+    for data, content_type in (
+        (b"just some text, not a photo", "image/jpeg"),
+        (gif.getvalue(), "image/jpeg"),
+        (jpeg_bytes(), "image/gif"),
+        (jpeg_bytes(), "application/octet-stream"),
+    ):
         response = inspector.upload(data, content_type=content_type)
         assert response.status_code == 415, (data[:10], content_type)
         assert response.get_json()["error"]["code"]

@@ -1,7 +1,6 @@
 """The demo estate, the OpenAPI description and the front page."""
 
 
-
 def test_seed_demo_loads_an_estate_every_role_can_walk(runner, client):
     first = runner.invoke(args=["seed-demo"])
     again = runner.invoke(args=["seed-demo"])

@@ -2,7 +2,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.helpers import iso, new_id, now_iso
 from tests.live import HttpDevice
@@ -16,14 +16,43 @@ def test_the_same_batch_pushed_concurrently_is_applied_exactly_once(live_server)
     # The same phone retrying over several connections while its first push is still running.
     devices = [HttpDevice(live_server.url, phone.login_body) for _ in range(THREADS)]
     company = new_id()
-    start_time = datetime.now(timezone.utc) - timedelta(minutes=1)
+    start_time = datetime.now(UTC) - timedelta(minutes=1)
     edit_times = (iso(start_time + timedelta(milliseconds=step)) for step in range(1000))
-    batch = [{"mid": new_id(), "type": "company", "id": company, "op": "upsert", "base_version": None,
-              "edited_at": next(edit_times), "fields": {"name": "Alpha"}}]
-    batch += [{"mid": new_id(), "type": "company", "id": new_id(), "op": "upsert", "base_version": None,
-               "edited_at": next(edit_times), "fields": {"name": f"Company {i}"}} for i in range(40)]
-    batch += [{"mid": new_id(), "type": "company", "id": company, "op": "upsert", "base_version": None,
-               "edited_at": next(edit_times), "fields": {"trade": f"trade {i}"}} for i in range(20)]
+    batch = [
+        {
+            "mid": new_id(),
+            "type": "company",
+            "id": company,
+            "op": "upsert",
+            "base_version": None,
+            "edited_at": next(edit_times),
+            "fields": {"name": "Alpha"},
+        }
+    ]
+    batch += [
+        {
+            "mid": new_id(),
+            "type": "company",
+            "id": new_id(),
+            "op": "upsert",
+            "base_version": None,
+            "edited_at": next(edit_times),
+            "fields": {"name": f"Company {i}"},
+        }
+        for i in range(40)
+    ]
+    batch += [
+        {
+            "mid": new_id(),
+            "type": "company",
+            "id": company,
+            "op": "upsert",
+            "base_version": None,
+            "edited_at": next(edit_times),
+            "fields": {"trade": f"trade {i}"},
+        }
+        for i in range(20)
+    ]
     start = threading.Barrier(THREADS)
 
     def push(device):
@@ -59,11 +88,29 @@ def test_a_reader_following_the_cursor_misses_no_change_made_by_concurrent_write
             for _ in range(3):
                 record_id = new_id()
                 mine.append(record_id)
-                batch.append({"mid": new_id(), "type": "company", "id": record_id, "op": "upsert", "base_version": None,
-                              "edited_at": now_iso(), "fields": {"name": f"round {round_number}"}})
+                batch.append(
+                    {
+                        "mid": new_id(),
+                        "type": "company",
+                        "id": record_id,
+                        "op": "upsert",
+                        "base_version": None,
+                        "edited_at": now_iso(),
+                        "fields": {"name": f"round {round_number}"},
+                    }
+                )
             if len(mine) > 3:
-                batch.append({"mid": new_id(), "type": "company", "id": mine[-4], "op": "upsert", "base_version": 1,
-                              "edited_at": now_iso(), "fields": {"trade": "updated"}})
+                batch.append(
+                    {
+                        "mid": new_id(),
+                        "type": "company",
+                        "id": mine[-4],
+                        "op": "upsert",
+                        "base_version": 1,
+                        "edited_at": now_iso(),
+                        "fields": {"trade": "updated"},
+                    }
+                )
             results = device.push(batch)
             assert {r["status"] for r in results} == {"applied"}
         return mine

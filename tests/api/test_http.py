@@ -9,24 +9,68 @@ def test_a_patrol_recorded_offline_reaches_the_office_with_its_photo(live_server
     office = live_server.login("office", "desk")
     phone = live_server.login("wang", "phone")
     site, template = new_id(), new_id()
-    office.push([
-        {"mid": new_id(), "type": "site", "id": site, "op": "upsert", "fields": {"name": "Harbour View"},
-         "base_version": None, "edited_at": now_iso()},
-        {"mid": new_id(), "type": "template", "id": template, "op": "upsert", "base_version": None, "edited_at": now_iso(),
-         "fields": {"name": "Fire", "category": "fire", "items": [{"key": "seal", "label": "Seal", "kind": "pass_fail"}]}},
-    ])
+    office.push(
+        [
+            {
+                "mid": new_id(),
+                "type": "site",
+                "id": site,
+                "op": "upsert",
+                "fields": {"name": "Harbour View"},
+                "base_version": None,
+                "edited_at": now_iso(),
+            },
+            {
+                "mid": new_id(),
+                "type": "template",
+                "id": template,
+                "op": "upsert",
+                "base_version": None,
+                "edited_at": now_iso(),
+                "fields": {"name": "Fire", "category": "fire", "items": [{"key": "seal", "label": "Seal", "kind": "pass_fail"}]},
+            },
+        ]
+    )
     phone.sync_down()
     photo = jpeg_bytes("red", size=(800, 600), quality=95)
     inspection, finding = new_id(), new_id()
     queued = [
-        {"mid": new_id(), "type": "inspection", "id": inspection, "op": "upsert", "base_version": None, "edited_at": now_iso(),
-         "fields": {"template_id": template, "site_id": site, "answers": {"seal": {"value": "fail", "note": "broken"}}}},
-        {"mid": new_id(), "type": "finding", "id": finding, "op": "upsert", "base_version": None, "edited_at": now_iso(),
-         "fields": {"inspection_id": inspection, "site_id": site, "category": "fire", "title": "Seal broken", "severity": "medium"}},
-        {"mid": new_id(), "type": "photo", "id": new_id(), "op": "upsert", "base_version": None, "edited_at": now_iso(),
-         "fields": {"blob": sha(photo), "parent_type": "finding", "parent_id": finding, "role": "evidence"}},
-        {"mid": new_id(), "type": "inspection", "id": inspection, "op": "upsert", "base_version": None, "edited_at": now_iso(),
-         "fields": {"status": "submitted"}},
+        {
+            "mid": new_id(),
+            "type": "inspection",
+            "id": inspection,
+            "op": "upsert",
+            "base_version": None,
+            "edited_at": now_iso(),
+            "fields": {"template_id": template, "site_id": site, "answers": {"seal": {"value": "fail", "note": "broken"}}},
+        },
+        {
+            "mid": new_id(),
+            "type": "finding",
+            "id": finding,
+            "op": "upsert",
+            "base_version": None,
+            "edited_at": now_iso(),
+            "fields": {"inspection_id": inspection, "site_id": site, "category": "fire", "title": "Seal broken", "severity": "medium"},
+        },
+        {
+            "mid": new_id(),
+            "type": "photo",
+            "id": new_id(),
+            "op": "upsert",
+            "base_version": None,
+            "edited_at": now_iso(),
+            "fields": {"blob": sha(photo), "parent_type": "finding", "parent_id": finding, "role": "evidence"},
+        },
+        {
+            "mid": new_id(),
+            "type": "inspection",
+            "id": inspection,
+            "op": "upsert",
+            "base_version": None,
+            "edited_at": now_iso(),
+            "fields": {"status": "submitted"},
+        },
     ]
 
     first_try = phone.push(queued)

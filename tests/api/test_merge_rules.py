@@ -1,12 +1,12 @@
 """Merge rules through the API (protocol §4): fields merge, later edits win, losers are kept."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.helpers import iso
 
-T0 = datetime.now(timezone.utc) - timedelta(hours=2)
+T0 = datetime.now(UTC) - timedelta(hours=2)
 
 
 @pytest.fixture
@@ -48,13 +48,15 @@ def test_the_later_edit_of_one_field_wins_whatever_order_they_arrive_in(office, 
 
 def test_a_clock_an_hour_slow_is_corrected_before_edits_are_ordered(office, second_office, estate):
     company = office.create("company", {"name": "Alpha"})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     # The second phone's clock is an hour slow: its edit, really made 10 s ago, says 70 minutes ago.
-    slow_edit = second_office.mutation("company", {"name": "Slow clock, newer edit"}, record_id=company, base_version=1,
-                                       edited_at=iso(now - timedelta(hours=1, seconds=10)))
+    slow_edit = second_office.mutation(
+        "company", {"name": "Slow clock, newer edit"}, record_id=company, base_version=1, edited_at=iso(now - timedelta(hours=1, seconds=10))
+    )
     # The first phone's clock is right: its edit was made 5 minutes ago.
-    honest_edit = office.mutation("company", {"name": "Right clock, older edit"}, record_id=company, base_version=1,
-                                  edited_at=iso(now - timedelta(minutes=5)))
+    honest_edit = office.mutation(
+        "company", {"name": "Right clock, older edit"}, record_id=company, base_version=1, edited_at=iso(now - timedelta(minutes=5))
+    )
 
     office.push(honest_edit)
     result = second_office.push(slow_edit, sent_at=iso(now - timedelta(hours=1)))[0]
@@ -65,20 +67,19 @@ def test_a_clock_an_hour_slow_is_corrected_before_edits_are_ordered(office, seco
 
 def test_an_edit_dated_in_the_future_counts_as_made_on_arrival(office, second_office, estate):
     company = office.create("company", {"name": "Alpha"})
-    future = datetime.now(timezone.utc) + timedelta(minutes=1)  # within tolerance, so not corrected
-    office.push(office.mutation("company", {"name": "Claims the future"}, record_id=company, base_version=1,
-                                edited_at=iso(future)))
+    future = datetime.now(UTC) + timedelta(minutes=1)  # within tolerance, so not corrected
+    office.push(office.mutation("company", {"name": "Claims the future"}, record_id=company, base_version=1, edited_at=iso(future)))
 
-    second_office.push_one("company", {"name": "Really later"}, record_id=company, base_version=1,
-                           edited_at=iso(datetime.now(timezone.utc) + timedelta(seconds=50)))
+    second_office.push_one(
+        "company", {"name": "Really later"}, record_id=company, base_version=1, edited_at=iso(datetime.now(UTC) + timedelta(seconds=50))
+    )
 
     # Both are capped at their arrival, so the one that arrived later is the later edit.
     assert office.fetch(company)["fields"]["name"] == "Really later"
 
 
 def test_answers_merge_per_item_key(inspector, make_user, login, estate):
-    inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site,
-                                                 "answers": {"seal": {"value": "pass"}}})
+    inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site, "answers": {"seal": {"value": "pass"}}})
     make_user("office2", "office")
     office = login("office2")
 
@@ -101,8 +102,9 @@ def test_an_inspection_created_without_answers_takes_them_later(inspector, estat
 
 
 def test_an_answer_that_does_not_fit_its_item_is_rejected(inspector, estate):
-    result = inspector.push_one("inspection", {"template_id": estate.template, "site_id": estate.site,
-                                               "answers": {"seal": {"value": "maybe"}, "nope": {"value": 1}}})
+    result = inspector.push_one(
+        "inspection", {"template_id": estate.template, "site_id": estate.site, "answers": {"seal": {"value": "maybe"}, "nope": {"value": 1}}}
+    )
 
     assert result["status"] == "rejected"
     assert set(result["error"]["fields"]["answers"]) == {"seal", "nope"}
@@ -153,13 +155,13 @@ def test_only_office_sees_conflicts_and_unknown_ones_are_404(office, inspector, 
 
 
 def test_stamps_are_stored_once_per_edit_and_read_back_whole_in_either_format():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from server.services.records import decode_stamps, encode_stamps
     from sync.merge import FieldStamp, Stamp
 
-    first = Stamp(datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), "phone-a", "mid-1", "user-a")
-    second = Stamp(datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc), "phone-b", "mid-2", None)
+    first = Stamp(datetime(2026, 11, 26, 8, 0, tzinfo=UTC), "phone-a", "mid-1", "user-a")
+    second = Stamp(datetime(2026, 11, 26, 9, 0, tzinfo=UTC), "phone-b", "mid-2", None)
     stamps = {"title": FieldStamp(first, 1), "answers.a": FieldStamp(first, 1), "severity": FieldStamp(second, 3, (first,))}
 
     stored = encode_stamps(stamps)
@@ -171,12 +173,12 @@ def test_stamps_are_stored_once_per_edit_and_read_back_whole_in_either_format():
 
 
 def test_a_new_records_stamps_stand_for_every_path_of_its_fields_until_it_is_edited():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from server.services.records import creation_stamps, decode_stamps, encode_stamps
     from sync.merge import FieldStamp, Stamp, flatten
 
-    stamp = Stamp(datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), "phone-a", "mid-1", "user-a")
+    stamp = Stamp(datetime(2026, 11, 26, 8, 0, tzinfo=UTC), "phone-a", "mid-1", "user-a")
     fields = {"title": "Leak", "answers": {"a": {"value": "fail"}, "b": {"value": 3, "note": "low"}}, "score": None}
     every_path = {path: FieldStamp(stamp, 1) for path in flatten(fields)}
 
@@ -187,11 +189,11 @@ def test_a_new_records_stamps_stand_for_every_path_of_its_fields_until_it_is_edi
 
 
 def test_the_first_edit_of_a_new_record_keeps_the_creation_stamps_of_the_paths_it_did_not_touch(office, inspector, estate):
-    inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site,
-                                                 "answers": {"seal": {"value": "pass"}, "tidy": {"value": 4}}})
+    inspection = inspector.create(
+        "inspection", {"template_id": estate.template, "site_id": estate.site, "answers": {"seal": {"value": "pass"}, "tidy": {"value": 4}}}
+    )
     # Made before this device knew any version (base_version None), and earlier than the creation.
-    older = inspector.mutation("inspection", {"answers": {"seal": {"value": "fail"}}}, record_id=inspection,
-                               edited_at="2020-01-01T00:00:00.000Z")
+    older = inspector.mutation("inspection", {"answers": {"seal": {"value": "fail"}}}, record_id=inspection, edited_at="2020-01-01T00:00:00.000Z")
     newer = inspector.mutation("inspection", {"answers": {"tidy": {"value": 5}}}, record_id=inspection, base_version=1)
 
     first, second = inspector.push(newer, older)

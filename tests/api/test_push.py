@@ -266,8 +266,9 @@ def test_a_batch_of_new_records_and_updates_takes_one_position_each_all_real(off
 
 def test_an_update_may_name_only_some_fields_but_not_half_a_checklist_item_or_location(office, inspector, estate):
     items = office.push_one("template", {"items": [{}]}, record_id=estate.template, base_version=1)
-    location = inspector.push_one("finding", {"location": {"lat": 22.3}}, record_id=inspector.create("finding", estate.finding_fields()),
-                                  base_version=1)
+    location = inspector.push_one(
+        "finding", {"location": {"lat": 22.3}}, record_id=inspector.create("finding", estate.finding_fields()), base_version=1
+    )
 
     assert items["status"] == "rejected" and "items" in items["error"]["fields"]
     assert location["status"] == "rejected" and "location" in location["error"]["fields"]

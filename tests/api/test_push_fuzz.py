@@ -14,7 +14,7 @@ refer to depends on what the server accepted before.)
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -41,26 +41,48 @@ class Walk:
 
     def time(self) -> str:
         if self.chance(0.9):
-            return iso(datetime.now(timezone.utc) - timedelta(minutes=self.rng.randint(-60, 60 * 24 * 400)))
+            return iso(datetime.now(UTC) - timedelta(minutes=self.rng.randint(-60, 60 * 24 * 400)))
         return self.rng.choice(["soon", "2026-11-26T08:30:00", "2026-02-30T00:00:00.000Z"])
 
     def location(self):
-        return self.rng.choice([None, {"lat": self.rng.uniform(-90, 90), "lng": self.rng.uniform(-180, 180)},
-                                {"lat": 91, "lng": 0}, {"lat": 1}, {"lat": 22.3, "lng": 114.2, "accuracy": 5}])
+        return self.rng.choice(
+            [
+                None,
+                {"lat": self.rng.uniform(-90, 90), "lng": self.rng.uniform(-180, 180)},
+                {"lat": 91, "lng": 0},
+                {"lat": 1},
+                {"lat": 22.3, "lng": 114.2, "accuracy": 5},
+            ]
+        )
 
     def answers(self):
-        values = {"pressure": lambda: self.rng.uniform(0, 3), "seal": lambda: self.rng.choice(["pass", "fail", "na", "maybe"]),
-                  "tidy": lambda: self.rng.randint(0, 6), "state": lambda: self.rng.choice(["ok", "stuck", "gone"]),
-                  "remark": lambda: self.rng.choice(ODD_WORDS), "photo": lambda: None, "ghost": lambda: 1}
+        values = {
+            "pressure": lambda: self.rng.uniform(0, 3),
+            "seal": lambda: self.rng.choice(["pass", "fail", "na", "maybe"]),
+            "tidy": lambda: self.rng.randint(0, 6),
+            "state": lambda: self.rng.choice(["ok", "stuck", "gone"]),
+            "remark": lambda: self.rng.choice(ODD_WORDS),
+            "photo": lambda: None,
+            "ghost": lambda: 1,
+        }
         chosen = self.rng.sample(sorted(values), self.rng.randint(0, 4))
-        return {key: None if self.chance(0.15) else {"value": values[key](), **({"note": self.rng.choice(ODD_WORDS)} if self.chance(0.3) else {})}
-                for key in chosen}
+        return {
+            key: None if self.chance(0.15) else {"value": values[key](), **({"note": self.rng.choice(ODD_WORDS)} if self.chance(0.3) else {})}
+            for key in chosen
+        }
 
     def items(self):
         kinds = ["pass_fail", "score", "number", "text", "choice", "photo"]
-        return [{"key": self.rng.choice(["pressure", "seal", f"item{n}", "Bad Key"]), "label": self.rng.choice(ODD_WORDS[:4]),
-                 "kind": self.rng.choice(kinds), **({"min": 1, "max": 5} if self.chance(0.5) else {}),
-                 **({"choices": ["ok", "stuck"]} if self.chance(0.5) else {})} for n in range(self.rng.randint(0, 3))]
+        return [
+            {
+                "key": self.rng.choice(["pressure", "seal", f"item{n}", "Bad Key"]),
+                "label": self.rng.choice(ODD_WORDS[:4]),
+                "kind": self.rng.choice(kinds),
+                **({"min": 1, "max": 5} if self.chance(0.5) else {}),
+                **({"choices": ["ok", "stuck"]} if self.chance(0.5) else {}),
+            }
+            for n in range(self.rng.randint(0, 3))
+        ]
 
     def field_value(self, record_type: str, name: str):
         """A value of the field's kind; the caller replaces one in twenty with any JSON."""
@@ -76,18 +98,30 @@ class Walk:
                 return estate.template
             return None if name not in ("site_id", "template_id", "parent_id") and self.chance(0.3) else self.some_id()
         choices = {
-            "kind": AREA_KINDS, "category": CATEGORIES, "severity": SEVERITIES, "role": PHOTO_ROLES,
-            "parent_type": ["finding", "inspection", "photo", "site"], "item_key": ["pressure", "photo", None],
-            "code": ["HY-1", None, "toolongcode" * 5], "due_date": ["2026-12-24", "2026-02-30", None],
+            "kind": AREA_KINDS,
+            "category": CATEGORIES,
+            "severity": SEVERITIES,
+            "role": PHOTO_ROLES,
+            "parent_type": ["finding", "inspection", "photo", "site"],
+            "item_key": ["pressure", "photo", None],
+            "code": ["HY-1", None, "toolongcode" * 5],
+            "due_date": ["2026-12-24", "2026-02-30", None],
             "status": FINDING_STATUSES if record_type == "finding" else ["draft", "submitted", "reviewed"],
         }
         if name in choices:
             return rng.choice(choices[name])
         if name in ("started_at", "completed_at", "reported_at", "taken_at", "created_at"):
             return self.time()
-        special = {"answers": self.answers, "items": self.items, "location": self.location,
-                   "blob": lambda: sha(b"photo"), "active": lambda: self.chance(0.8), "revision": lambda: rng.randint(0, 3),
-                   "score": lambda: rng.randint(-1, 101), "names": lambda: {"zh": "消防栓"}}
+        special = {
+            "answers": self.answers,
+            "items": self.items,
+            "location": self.location,
+            "blob": lambda: sha(b"photo"),
+            "active": lambda: self.chance(0.8),
+            "revision": lambda: rng.randint(0, 3),
+            "score": lambda: rng.randint(-1, 101),
+            "names": lambda: {"zh": "消防栓"},
+        }
         if name in special:
             return special[name]()
         return rng.choice(ODD_WORDS[:4] * 4 + ODD_WORDS)  # names, titles, notes, bodies
@@ -110,8 +144,14 @@ class Walk:
         if {"parent_type", "parent_id"} <= names and record_type != "area" and self.chance(0.7):
             fields["parent_type"], fields["parent_id"] = rng.choice(parents)  # a parent of a type that can have one
         op = "delete" if self.chance(0.15) else "upsert"
-        mutation = {"mid": str(uuid.uuid4()), "type": record_type, "id": record_id, "op": op,
-                    "base_version": None if creating else rng.choice([None, 1, 2, 3, 5]), "edited_at": now_iso()}
+        mutation = {
+            "mid": str(uuid.uuid4()),
+            "type": record_type,
+            "id": record_id,
+            "op": op,
+            "base_version": None if creating else rng.choice([None, 1, 2, 3, 5]),
+            "edited_at": now_iso(),
+        }
         if op == "upsert":
             mutation["fields"] = fields
         if self.chance(0.05):  # an envelope that is off
@@ -120,7 +160,7 @@ class Walk:
 
     def learn(self, batch: list[dict], results: list[dict]) -> None:
         """Records the server created are there for later mutations to edit, delete and point at."""
-        for mutation, result in zip(batch, results):
+        for mutation, result in zip(batch, results, strict=False):
             if result["status"] == "applied" and result.get("version") == 1 and mutation.get("op") == "upsert":
                 self.records.append((mutation["type"], mutation["id"]))
 
@@ -129,9 +169,16 @@ class Walk:
 def test_any_batch_gets_one_result_a_mutation_and_no_server_error(seed, office, inspector, contractor_a, estate):
     inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site})
     finding = inspector.create("finding", estate.finding_fields(inspection_id=inspection))
-    records = [("site", estate.site), ("area", estate.block), ("checkpoint", estate.checkpoint),
-               ("company", estate.company_a), ("company", estate.company_b), ("template", estate.template),
-               ("inspection", inspection), ("finding", finding)]
+    records = [
+        ("site", estate.site),
+        ("area", estate.block),
+        ("checkpoint", estate.checkpoint),
+        ("company", estate.company_a),
+        ("company", estate.company_b),
+        ("template", estate.template),
+        ("inspection", inspection),
+        ("finding", finding),
+    ]
     rng = random.Random(seed)
     walk = Walk(rng, estate, records)
     devices = [office, inspector, contractor_a]
@@ -151,7 +198,7 @@ def test_any_batch_gets_one_result_a_mutation_and_no_server_error(seed, office, 
         assert [result["mid"] for result in results] == [mutation["mid"] for mutation in batch]
         assert {result["status"] for result in results} <= STATUSES, results
         walk.learn(batch, results)
-        outcomes.update((str(mutation["type"]), result["status"]) for mutation, result in zip(batch, results))
+        outcomes.update((str(mutation["type"]), result["status"]) for mutation, result in zip(batch, results, strict=False))
 
     # The walk got past validation: records of the main types were applied, and every kind of result came back.
     applied = {record_type for record_type, status in outcomes if status == "applied"}

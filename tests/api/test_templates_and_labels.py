@@ -15,14 +15,12 @@ def test_a_template_nobody_used_may_still_change_its_items(office, estate):
 
 
 def test_once_an_inspection_used_a_template_its_items_stay_and_a_new_revision_carries_the_edit(office, inspector, estate):
-    inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site,
-                                                 "answers": {"seal": {"value": "pass"}}})
+    inspection = inspector.create("inspection", {"template_id": estate.template, "site_id": estate.site, "answers": {"seal": {"value": "pass"}}})
     old_items = office.fetch(estate.template)["fields"]["items"]
 
     refused = office.push_one("template", {"items": NEW_ITEMS}, record_id=estate.template, base_version=1)
     renamed = office.push_one("template", {"name": "Fire check (old)", "active": False}, record_id=estate.template, base_version=1)
-    revision = office.create("template", {"name": "Fire check", "category": "fire", "items": NEW_ITEMS,
-                                          "family_id": estate.template, "revision": 2})
+    revision = office.create("template", {"name": "Fire check", "category": "fire", "items": NEW_ITEMS, "family_id": estate.template, "revision": 2})
 
     assert refused["status"] == "rejected" and refused["error"]["fields"] == {"items": ["Fixed once inspections use them."]}
     assert renamed["status"] == "applied"

@@ -40,8 +40,7 @@ def test_a_new_release_gets_a_new_service_worker_version(app, monkeypatch):
 
 
 def test_only_app_files_are_served_and_never_from_outside_the_app_folder(client):
-    for path, status in (("/app.js", 200), ("/../pyproject.toml", 404), ("/server/__init__.py", 404),
-                         ("/views/../../server/models.py", 404)):
+    for path, status in (("/app.js", 200), ("/../pyproject.toml", 404), ("/server/__init__.py", 404), ("/views/../../server/models.py", 404)):
         with client.get(path) as response:
             assert response.status_code == status, path
 

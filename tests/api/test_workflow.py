@@ -15,8 +15,7 @@ def finding(inspector, estate):
 
 
 def assign(office, finding, company, base_version=None):
-    return office.push_one("finding", {"status": "assigned", "company_id": company, "due_date": DUE},
-                           record_id=finding, base_version=base_version)
+    return office.push_one("finding", {"status": "assigned", "company_id": company, "due_date": DUE}, record_id=finding, base_version=base_version)
 
 
 def after_photo(device, finding, role="after"):
@@ -24,8 +23,10 @@ def after_photo(device, finding, role="after"):
 
 
 def fix(contractor, finding, note="Recharged to 1.2 MPa", base_version=None):
-    return contractor.push(after_photo(contractor, finding),
-                           contractor.mutation("finding", {"status": "fixed", "fix_note": note}, record_id=finding, base_version=base_version))
+    return contractor.push(
+        after_photo(contractor, finding),
+        contractor.mutation("finding", {"status": "fixed", "fix_note": note}, record_id=finding, base_version=base_version),
+    )
 
 
 def test_a_finding_is_created_open(inspector, finding):

@@ -76,11 +76,17 @@ def test_every_office_screen_passes_axe(browser, demo_server, locale):
     page.click("#desk-list li a")
     page.wait_for_selector("#assign-form")
     found["open finding"] = violations(page)
-    for screen, address, ready in (("review", "#/review", "#review-list li"), ("companies", "#/companies", "#company-table tbody tr"),
-                                   ("setup", "#/setup", "#setup-checkpoint li"), ("new checkpoint", "#/setup/checkpoint/new", "#setup-form"),
-                                   ("templates", "#/templates", "#template-list li"), ("new template", "#/template/new", "#template-form"),
-                                   ("labels", "#/labels", "#label-sheet img[src]"), ("devices", "#/people", ".device"),
-                                   ("conflicts", "#/conflicts", ".notice-ok, #conflict-list")):
+    for screen, address, ready in (
+        ("review", "#/review", "#review-list li"),
+        ("companies", "#/companies", "#company-table tbody tr"),
+        ("setup", "#/setup", "#setup-checkpoint li"),
+        ("new checkpoint", "#/setup/checkpoint/new", "#setup-form"),
+        ("templates", "#/templates", "#template-list li"),
+        ("new template", "#/template/new", "#template-form"),
+        ("labels", "#/labels", "#label-sheet img[src]"),
+        ("devices", "#/people", ".device"),
+        ("conflicts", "#/conflicts", ".notice-ok, #conflict-list"),
+    ):
         page.goto(f"{demo_server.url}/{address}")
         page.wait_for_selector(ready)
         found[screen] = violations(page)

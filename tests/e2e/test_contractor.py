@@ -22,8 +22,19 @@ def finding_titled(records, title):
 
 
 def office_edit(office, finding, fields):
-    result = office.push([{"mid": new_id(), "type": "finding", "id": finding["id"], "op": "upsert", "fields": fields,
-                           "base_version": finding["version"], "edited_at": now_iso()}])[0]
+    result = office.push(
+        [
+            {
+                "mid": new_id(),
+                "type": "finding",
+                "id": finding["id"],
+                "op": "upsert",
+                "fields": fields,
+                "base_version": finding["version"],
+                "edited_at": now_iso(),
+            }
+        ]
+    )[0]
     assert result["status"] == "applied", result
 
 

@@ -8,8 +8,17 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, go_offline, go_online, log_in, photo_file, status_text, wait_until
 
-FIRE_ANSWERS = {"extinguisher_seal": "pass", "extinguisher_expiry": "pass", "hose": "pass", "cabinet": "pass",
-                "hydrant_parts": "pass", "emergency_light": "pass", "exit_sign": "na", "fire_door": "pass", "exits_clear": "pass"}
+FIRE_ANSWERS = {
+    "extinguisher_seal": "pass",
+    "extinguisher_expiry": "pass",
+    "hose": "pass",
+    "cabinet": "pass",
+    "hydrant_parts": "pass",
+    "emergency_light": "pass",
+    "exit_sign": "na",
+    "fire_door": "pass",
+    "exits_clear": "pass",
+}
 
 
 def start_fire_inspection(page, code="HY-A-B1", start_label="Start: Fire facilities"):
@@ -61,8 +70,11 @@ def test_a_whole_inspection_made_offline_reaches_the_server_with_its_photo(phone
 
     expect_synced(page)
     office, records = office_view(demo_server)
-    inspections = [r for r in records.values() if r["type"] == "inspection" and r["fields"]["status"] == "submitted"
-                   and "extinguisher_pressure" in r["fields"]["answers"]]  # the demo has a cleaning round of its own
+    inspections = [
+        r
+        for r in records.values()
+        if r["type"] == "inspection" and r["fields"]["status"] == "submitted" and "extinguisher_pressure" in r["fields"]["answers"]
+    ]  # the demo has a cleaning round of its own
     assert len(inspections) == 1
     inspection = inspections[0]["fields"]
     assert inspection["answers"]["extinguisher_pressure"]["value"] == 0.8
@@ -144,9 +156,9 @@ def test_two_phones_editing_one_finding_offline_end_the_same_and_the_loser_is_to
     first.context.set_offline(True)
     second.context.set_offline(True)
 
-    first.click("label[for='severity-high']")          # made first
+    first.click("label[for='severity-high']")  # made first
     first.wait_for_timeout(50)
-    second.click("label[for='severity-critical']")     # made later: it wins
+    second.click("label[for='severity-critical']")  # made later: it wins
     second.context.set_offline(False)
     expect_synced(second)
     first.context.set_offline(False)

@@ -127,8 +127,11 @@ def test_bulk_assignment_assigns_every_selected_finding_at_once(browser, demo_se
     expect_synced(desk)
 
     _, records = office_records(demo_server)
-    moved = [r["fields"] for r in records.values() if r["type"] == "finding"
-             and r["fields"]["title"] in ("Lobby floor stained near the lift", "Renovation debris left in corridor")]
+    moved = [
+        r["fields"]
+        for r in records.values()
+        if r["type"] == "finding" and r["fields"]["title"] in ("Lobby floor stained near the lift", "Renovation debris left in corridor")
+    ]
     assert [(f["status"], f["due_date"]) for f in moved] == [("assigned", due)] * 2
     desk.context.close()
 
@@ -170,8 +173,9 @@ def test_a_template_edit_is_a_new_revision_and_old_inspections_keep_theirs(brows
     expect_synced(desk)
 
     _, records = office_records(demo_server)
-    cleaning = sorted((r for r in records.values() if r["type"] == "template" and r["fields"]["name"] == "Cleaning quality"),
-                      key=lambda r: r["fields"]["revision"])
+    cleaning = sorted(
+        (r for r in records.values() if r["type"] == "template" and r["fields"]["name"] == "Cleaning quality"), key=lambda r: r["fields"]["revision"]
+    )
     assert [(t["fields"]["revision"], t["fields"]["active"], len(t["fields"]["items"])) for t in cleaning] == [(1, False, 7), (2, True, 8)]
     assert cleaning[1]["fields"]["family_id"] == cleaning[0]["id"]
     assert cleaning[1]["fields"]["names"] == cleaning[0]["fields"]["names"]  # the Chinese name and labels carry over
@@ -233,10 +237,16 @@ def test_office_keeps_the_overwritten_value_of_a_conflict_with_one_click(browser
     lobby = next(r for r in records.values() if r["type"] == "finding" and r["fields"]["title"].startswith("Lobby floor"))
     phone = demo_server.login("inspector", "phone b", DEMO_PASSWORD)
     edit = {"type": "finding", "id": lobby["id"], "op": "upsert", "base_version": lobby["version"]}
-    assert phone.push([{**edit, "mid": new_id(), "edited_at": "2026-11-26T08:00:00.000Z",
-                        "fields": {"description": "Stain by lift 2, about 1 m wide"}}])[0]["status"] == "applied"
-    assert office.push([{**edit, "mid": new_id(), "edited_at": now_iso(),
-                         "fields": {"description": "Coffee stains; cleaner informed"}}])[0]["status"] == "applied"
+    assert (
+        phone.push(
+            [{**edit, "mid": new_id(), "edited_at": "2026-11-26T08:00:00.000Z", "fields": {"description": "Stain by lift 2, about 1 m wide"}}]
+        )[0]["status"]
+        == "applied"
+    )
+    assert (
+        office.push([{**edit, "mid": new_id(), "edited_at": now_iso(), "fields": {"description": "Coffee stains; cleaner informed"}}])[0]["status"]
+        == "applied"
+    )
 
     desk = open_desk(browser, demo_server)
     desk.goto(f"{demo_server.url}/#/conflicts")

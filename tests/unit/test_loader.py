@@ -15,16 +15,41 @@ UUID = "0b6a8f3e-2c1d-4e5f-8a9b-0c1d2e3f4a5b"
 # Values a device might send for any field: right types, wrong types, edge cases.
 values = st.recursive(
     st.one_of(
-        st.none(), st.booleans(), st.integers(-200, 200), st.floats(allow_nan=True, allow_infinity=True),
-        st.sampled_from([UUID, UUID.upper(), "2026-11-26T08:30:00.000Z", "2026-11-26T08:30:00", "2026-12-01",
-                         "pass", "fail", "open", "draft", "submitted", "fire", "high", "evidence", "inspection",
-                         "finding", "a" * 64, "", "x" * 600, "item1", "bad key!", "upsert", "delete"]),
+        st.none(),
+        st.booleans(),
+        st.integers(-200, 200),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from(
+            [
+                UUID,
+                UUID.upper(),
+                "2026-11-26T08:30:00.000Z",
+                "2026-11-26T08:30:00",
+                "2026-12-01",
+                "pass",
+                "fail",
+                "open",
+                "draft",
+                "submitted",
+                "fire",
+                "high",
+                "evidence",
+                "inspection",
+                "finding",
+                "a" * 64,
+                "",
+                "x" * 600,
+                "item1",
+                "bad key!",
+                "upsert",
+                "delete",
+            ]
+        ),
         st.text(max_size=5),
     ),
     lambda children: st.one_of(
         st.lists(children, max_size=3),
-        st.dictionaries(st.sampled_from(["lat", "lng", "accuracy", "captured_at", "value", "note", "item1", "x"]),
-                        children, max_size=4),
+        st.dictionaries(st.sampled_from(["lat", "lng", "accuracy", "captured_at", "value", "note", "item1", "x"]), children, max_size=4),
     ),
     max_leaves=8,
 )
@@ -65,9 +90,13 @@ def plausible(field):
         strict.StrictBoolean: st.booleans(),
         strict.Text: st.text(max_size=8),
         strict.Scalar: st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
-        Answers: st.dictionaries(st.sampled_from(["item1", "item2", "b.c"]), st.one_of(
-            st.none(), st.fixed_dictionaries({"value": st.sampled_from(["pass", 3, None])},
-                                             optional={"note": st.one_of(st.none(), st.text(max_size=5))}))),
+        Answers: st.dictionaries(
+            st.sampled_from(["item1", "item2", "b.c"]),
+            st.one_of(
+                st.none(),
+                st.fixed_dictionaries({"value": st.sampled_from(["pass", 3, None])}, optional={"note": st.one_of(st.none(), st.text(max_size=5))}),
+            ),
+        ),
     }
     strategy = by_type.get(type(field), values)
     return st.one_of(st.none(), strategy) if field.allow_none else strategy
@@ -75,8 +104,10 @@ def plausible(field):
 
 def plausible_object(schema_class):
     loaded = schema_class().load_fields
-    return st.fixed_dictionaries({name: plausible(field) for name, field in loaded.items() if field.required},
-                                 optional={name: plausible(field) for name, field in loaded.items() if not field.required})
+    return st.fixed_dictionaries(
+        {name: plausible(field) for name, field in loaded.items() if field.required},
+        optional={name: plausible(field) for name, field in loaded.items() if not field.required},
+    )
 
 
 @pytest.mark.parametrize("record_type", sorted(RECORD_FIELDS))
@@ -97,8 +128,12 @@ def test_mutation_envelope_loads_as_the_schema_does(raw, partial):
 
 def test_a_valid_inspection_takes_the_plain_path_and_matches():
     raw = {
-        "template_id": UUID, "site_id": UUID.upper(), "status": "submitted", "started_at": "2026-11-26T16:30:00+08:00",
-        "answers": {"item1": {"value": "pass", "note": None}, "item2": None}, "score": 92,
+        "template_id": UUID,
+        "site_id": UUID.upper(),
+        "status": "submitted",
+        "started_at": "2026-11-26T16:30:00+08:00",
+        "answers": {"item1": {"value": "pass", "note": None}, "item2": None},
+        "score": 92,
         "location": {"lat": 22.2, "lng": 114.1, "accuracy": 8.5},
     }
     schema_class = RECORD_FIELDS["inspection"]

@@ -1,14 +1,14 @@
 """The merge engine on its own: properties that must hold for any edits."""
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sync.merge import FieldsState, FieldStamp, Stamp, apply_edit, flatten, merge_edit, unflatten
 
-T0 = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 FIELDS = ("title", "severity", "answers.a", "answers.b")
 DEVICES = ("d1", "d2", "d3")
 
@@ -18,7 +18,8 @@ edits = st.lists(
         st.dictionaries(st.sampled_from(FIELDS), st.sampled_from(("x", "y", "z", None)), min_size=1, max_size=3),
         st.integers(min_value=0, max_value=50),
     ),
-    min_size=1, max_size=6,
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -30,8 +31,7 @@ def created() -> FieldsState:
 
 def concurrent_edits(raw):
     """Edits all made on version 1, each with its own mutation id."""
-    return [(fields, Stamp(T0 + timedelta(seconds=seconds), device, f"m{index}"))
-            for index, (device, fields, seconds) in enumerate(raw)]
+    return [(fields, Stamp(T0 + timedelta(seconds=seconds), device, f"m{index}")) for index, (device, fields, seconds) in enumerate(raw)]
 
 
 def run(state, edit_list):

@@ -9,8 +9,8 @@ from server.api.payload import check_depth, quick_parse
 BODIES = [
     b'{"a": 1, "b": [true, false, null], "c": {"d": "\\u00e9\\ud83d\\ude00"}}',
     b'{"a": 1, "a": 2}',
-    b' [0.1, -0, -0.0, 1E5, 1e-400, 1.7976931348623157e308] ',
-    b'[123456789012345678, -123456789012345678]',
+    b" [0.1, -0, -0.0, 1E5, 1e-400, 1.7976931348623157e308] ",
+    b"[123456789012345678, -123456789012345678]",
 ]
 STANDARD_ONLY = [
     b"[1180591620717411303424]",  # beyond 64 bits: orjson would give a float

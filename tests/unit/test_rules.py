@@ -2,13 +2,13 @@
 
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sync.checklist import answer_problem, item_outcome
 from sync.clock import clock_offset, corrected_edit_time
 from sync.workflow import Verdict, check_move
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def test_a_small_gap_is_network_delay_and_is_not_corrected():
@@ -62,7 +62,9 @@ def test_answers_must_fit_their_item_kind():
 
 
 def test_the_sync_engine_imports_neither_flask_nor_sqlalchemy():
-    code = ("import sys, sync.merge, sync.clock, sync.workflow, sync.checklist; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'server', 'marshmallow')]; "
-            "assert not bad, bad")
+    code = (
+        "import sys, sync.merge, sync.clock, sync.workflow, sync.checklist; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'server', 'marshmallow')]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
