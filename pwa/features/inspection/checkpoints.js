@@ -1,9 +1,9 @@
 /** Today's work: the inspector's sites, their areas and checkpoints; find by name, code or QR label. */
 
-import { localName, t } from '../i18n.js';
-import * as db from '../db.js';
-import { startInspection } from '../records.js';
-import { h, replace } from './dom.js';
+import { localName, t } from '../../i18n.js';
+import * as db from '../../db.js';
+import { startInspection } from './changes.js';
+import { h, replace } from '../../dom.js';
 
 let query = '';
 

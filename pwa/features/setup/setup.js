@@ -5,13 +5,14 @@
  * they are made offline too and reach the phones at their next sync.
  */
 
-import * as db from '../db.js';
-import { localName, t } from '../i18n.js';
-import { AREA_KINDS, CATEGORIES, createRecord, editRecord } from '../records.js';
-import { apiImageUrl, OfflineError } from '../sync.js';
-import { h, replace } from './dom.js';
+import * as db from '../../db.js';
+import { localName, t } from '../../i18n.js';
+import { CATEGORIES, createRecord, editRecord } from '../../records.js';
+import { apiImageUrl, OfflineError } from '../../sync.js';
+import { h, replace } from '../../dom.js';
 
 const TYPES = ['site', 'area', 'checkpoint', 'company'];
+const AREA_KINDS = ['building', 'floor', 'unit', 'zone', 'room', 'outdoor']; // as schemas/records.py checks them
 
 /** What each type's form asks; `options` makes a select (from the records at hand). */
 function formFields(type, records) {

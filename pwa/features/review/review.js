@@ -5,11 +5,11 @@
  * the inspector with a comment.
  */
 
-import * as db from '../db.js';
-import { formatTime, localName, t } from '../i18n.js';
-import { addComment, editRecord } from '../records.js';
-import { photoBytes } from '../sync.js';
-import { h, labelledSelect, photoImage, replace } from './dom.js';
+import * as db from '../../db.js';
+import { formatTime, localName, t } from '../../i18n.js';
+import { addComment, editRecord } from '../../records.js';
+import { photoBytes } from '../../sync.js';
+import { h, labelledSelect, photoImage, replace } from '../../dom.js';
 
 const filters = { status: 'submitted', site: '', inspector: '', from: '', to: '' };
 

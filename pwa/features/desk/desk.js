@@ -5,11 +5,12 @@
  * the return visit, send back, or cancel.
  */
 
-import * as db from '../db.js';
-import { formatTime, localName, t } from '../i18n.js';
-import { addComment, CATEGORIES, editRecord, editRecords, FINDING_STATUSES, isOverdue, SEVERITIES } from '../records.js';
-import { photoBytes } from '../sync.js';
-import { h, labelledSelect, photoImage, replace } from './dom.js';
+import * as db from '../../db.js';
+import { formatTime, localName, t } from '../../i18n.js';
+import { addComment, CATEGORIES, editRecord, editRecords } from '../../records.js';
+import { FINDING_STATUSES, isOverdue, SEVERITIES } from '../findings/changes.js';
+import { photoBytes } from '../../sync.js';
+import { h, labelledSelect, photoImage, replace } from '../../dom.js';
 
 const ASSIGNABLE = ['open', 'assigned', 'in_progress'];
 const filters = { status: '', category: '', severity: '', site: '', building: '', company: '', raisedBy: '', from: '', to: '', overdue: false, search: '' };

@@ -1,11 +1,12 @@
 /** Findings: raise one (from a failed item or on its own), and follow your own as office and contractors act. */
 
-import * as db from '../db.js';
-import { localName, t } from '../i18n.js';
-import { preparePhoto } from '../photos.js';
-import { addPhoto, CATEGORIES, createFinding, currentUser, editRecord, SEVERITIES } from '../records.js';
-import { photoBytes } from '../sync.js';
-import { cameraInput, h, photoImage, replace } from './dom.js';
+import * as db from '../../db.js';
+import { localName, t } from '../../i18n.js';
+import { preparePhoto } from '../../photos.js';
+import { addPhoto, CATEGORIES, currentUser, editRecord } from '../../records.js';
+import { createFinding, SEVERITIES } from './changes.js';
+import { photoBytes } from '../../sync.js';
+import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 
 function radioRow(name, values, current, label) {
@@ -117,19 +118,4 @@ export async function renderFinding(main, findingId) {
     h('div', { class: 'photo-row' }, own.map((photo) => h('figure', {},
       photoImage(() => photoBytes(photo.fields.blob), `${photo.fields.role} ${finding.fields.title}`),
       h('figcaption', {}, photo.fields.role)))));
-}
-
-export async function renderInspections(main) {
-  const [user, inspections, templates, checkpoints] = await Promise.all([currentUser(), db.recordsOfType('inspection'),
-    db.recordsOfType('template'), db.recordsOfType('checkpoint')]);
-  const names = new Map([...templates, ...checkpoints].map((record) => [record.id, localName(record.fields)]));
-  const mine = inspections.filter((inspection) => !inspection.deleted && inspection.fields.inspector_id === user.id)
-    .sort((a, b) => (b.fields.started_at || '').localeCompare(a.fields.started_at || ''));
-  replace(main,
-    h('h1', {}, t('nav_inspections')),
-    mine.length ? h('ul', { class: 'cards' }, mine.map((inspection) => h('li', {},
-      h('a', { href: `#/inspection/${inspection.id}`, class: 'card' },
-        h('span', { class: 'card-title' }, names.get(inspection.fields.template_id) || t('inspection')),
-        h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
-        h('span', { class: 'card-sub' }, `${names.get(inspection.fields.checkpoint_id) || ''} · ${new Date(inspection.fields.started_at).toLocaleString()}`))))) : h('p', {}, t('no_inspections')));
 }

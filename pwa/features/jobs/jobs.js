@@ -4,12 +4,14 @@
  * an "after" photo taken on the spot, and comment on. All of it offline.
  */
 
-import * as db from '../db.js';
-import { formatTime, localName, t } from '../i18n.js';
-import { preparePhoto } from '../photos.js';
-import { addComment, editRecord, isOverdue, markFixed } from '../records.js';
-import { photoBytes, syncNow } from '../sync.js';
-import { cameraInput, h, photoImage, replace } from './dom.js';
+import * as db from '../../db.js';
+import { formatTime, localName, t } from '../../i18n.js';
+import { preparePhoto } from '../../photos.js';
+import { addComment, editRecord } from '../../records.js';
+import { isOverdue } from '../findings/changes.js';
+import { markFixed } from './changes.js';
+import { photoBytes, syncNow } from '../../sync.js';
+import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 const OPEN_STATUSES = ['assigned', 'in_progress', 'fixed'];
 
