@@ -9,6 +9,7 @@ import * as db from '../../db.js';
 import { localName, t } from '../../i18n.js';
 import { preparePhoto } from '../../photos.js';
 import { addPhoto, currentUser, removePhoto } from '../../records.js';
+import { childrenOf } from '../../query.js';
 import { saveAnswer, submitInspection } from './changes.js';
 import { photoBytes, syncNow } from '../../sync.js';
 import { cameraInput, h, photoImage, replace } from '../../dom.js';
@@ -41,10 +42,9 @@ export async function renderInspection(main, inspectionId) {
     location.hash = '#/inspections';
     return;
   }
-  const [template, checkpoint, allPhotos] = await Promise.all([
-    db.getRecord(inspection.fields.template_id), db.getRecord(inspection.fields.checkpoint_id), db.recordsOfType('photo')]);
+  const [template, checkpoint, photos] = await Promise.all([
+    db.getRecord(inspection.fields.template_id), db.getRecord(inspection.fields.checkpoint_id), childrenOf(inspectionId, 'photo')]);
   const answers = { ...(inspection.fields.answers || {}) };
-  const photos = allPhotos.filter((photo) => photo.fields.parent_id === inspectionId && !photo.deleted);
   const editable = inspection.fields.status === 'draft';
   const saved = h('p', { class: 'saved hint', 'aria-live': 'polite' });
   const problems = h('p', { class: 'error', role: 'alert' });
