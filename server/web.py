@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, Response, abort, request, send_from_directory
 
 PWA_FOLDER = Path(__file__).resolve().parent.parent / "pwa"
-SHELL_SUFFIXES = {".html", ".js", ".css", ".webmanifest", ".png", ".svg"}
+SHELL_SUFFIXES = {".html", ".js", ".json", ".css", ".webmanifest", ".png", ".svg"}
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 PAGE_POLICY = (
