@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 from server import create_app, with_psycopg
 from server.extensions import MIGRATIONS, db
 from server.schema import FIRST_REVISION, FIRST_TABLES
-from tests.conftest import TEST_DATABASE_URL, empty_postgres
+from tests.conftest import TEST_CONFIG, TEST_DATABASE_URL, empty_postgres
 from tests.helpers import Device
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -87,7 +87,7 @@ def test_a_database_made_by_release_3991fb5_upgrades_at_start_with_every_row_kep
     assert {table: len(rows) for table, rows in before.items()} == RELEASE_ROWS
     assert "alembic_version" not in table_names(instance_path)
 
-    app = create_app({"TESTING": True})
+    app = create_app(TEST_CONFIG)
 
     assert every_row(instance_path) == before
     with app.app_context():
@@ -145,7 +145,7 @@ def test_a_database_with_some_of_the_tables_and_no_version_is_refused(instance_p
     engine.dispose()
 
     with pytest.raises(RuntimeError, match="not made by a release"):
-        create_app({"TESTING": True})
+        create_app(TEST_CONFIG)
 
 
 START = "from server import create_app; create_app()"
