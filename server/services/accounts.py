@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
 
-from server.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
+from server.errors import BadCredentials, InvalidToken, MissingToken, NotFound, TooManyRequests, Unprocessable, UsernameTaken
 from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
@@ -86,7 +86,7 @@ def login(username: str, password: str, device_name: str) -> dict:
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if not password_matches(user.password_hash if user else unknown_user_hash(current_app.config["PASSWORD_HASH_PROFILE"]), password) or user is None:
         db.session.add(LoginFailure(username=username, at=utcnow()))
-        raise Unauthorized("Wrong username or password.", code="bad_credentials")
+        raise BadCredentials("Wrong username or password.")
     if password_hasher().check_needs_rehash(user.password_hash):
         user.password_hash = password_hasher().hash(password)
     token = secrets.token_urlsafe(32)
@@ -116,10 +116,10 @@ TOKEN_OWNER = (
 def authenticate(token: str | None) -> tuple[Actor, Device]:
     """The actor behind a bearer token; Unauthorized for a missing, unknown or revoked one."""
     if not token:
-        raise Unauthorized("Log in and send the token as 'Authorization: Bearer <token>'.", code="missing_token")
+        raise MissingToken("Log in and send the token as 'Authorization: Bearer <token>'.")
     rows = db.session.execute(TOKEN_OWNER, {"token_hash": hash_token(token)}).all()
     if not rows or rows[0].Device.revoked_at is not None:
-        raise Unauthorized("This token is not valid; log in again.", code="invalid_token")
+        raise InvalidToken("This token is not valid; log in again.")
     device, user = rows[0].Device, rows[0].User
     sites = frozenset(row.site_id for row in rows if row.site_id is not None) or None
     actor = Actor(user_id=user.id, role=user.role, device_id=device.id, company_id=user.company_id, site_ids=sites)
@@ -181,7 +181,7 @@ def add_user(username: str, role: str, password: str, name: str | None, company_
     if problems:
         raise Unprocessable("Some fields of the new user are not valid.", problems)
     if username_taken(username):
-        raise Conflict(f"The username {username!r} is taken.", {"username": ["Taken."]}, code="username_taken")
+        raise UsernameTaken(f"The username {username!r} is taken.", {"username": ["Taken."]})
     return insert_user(username, role, password, name, company_id, site_ids)
 
 
