@@ -4,8 +4,7 @@ import uuid
 
 from sqlalchemy import select
 
-from server.errors import BadRequest, NotFound, Unprocessable
-from server.errors import Conflict as ConflictError
+from server.errors import BadRequest, EditRejected, NotFound, StaleValue
 from server.extensions import db
 from server.models import Conflict, Record, utcnow
 from server.services.actor import Actor
@@ -55,9 +54,8 @@ def resolve_conflict(actor: Actor, conflict_id: str, value) -> dict:
     mutation = {"mid": mid, "type": conflict.record_type, "id": conflict.record_id, "op": "upsert", "fields": fields, "base_version": record.version}
     result = write(actor, mutation, Stamp(utcnow(), actor.device_id, mid, actor.user_id))
     if result["status"] == "rejected":
-        error = result["error"]
-        raise Unprocessable(error["message"], error.get("fields"), code=error["code"])
+        raise EditRejected(result["error"])
     if result["status"] == "conflict":
-        raise ConflictError("The record can no longer take that value.", {"record": result["record"]}, code="stale")
+        raise StaleValue("The record can no longer take that value.", {"record": result["record"]})
     conflict.status, conflict.resolved_at, conflict.resolved_by = "resolved", utcnow(), actor.user_id
     return conflict_json(conflict)
