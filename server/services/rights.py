@@ -20,6 +20,10 @@ CONTRACTOR_TYPES = ("finding", "photo", "comment", "company")
 # Fields each role may change on a record it can write. "photo" stands for adding a photo.
 INSPECTOR_FINDING_FIELDS = frozenset({"title", "description", "severity", "photo"})
 CONTRACTOR_FINDING_FIELDS = frozenset({"status", "fix_note", "photo"})
+# A contractor's evidence (its note, its photos) is written only while the work is open;
+# once the finding is fixed, closed or cancelled it is frozen for all but office.
+CONTRACTOR_EVIDENCE = frozenset({"fix_note", "photo"})
+CONTRACTOR_WORK_STATUSES = ("assigned", "in_progress")
 
 
 def can_read(actor: Actor, record: Record) -> bool:
@@ -100,21 +104,37 @@ def update_verdict(actor: Actor, record: Record, changed: set[str]) -> Verdict:
                 return Verdict.FORBIDDEN
             return Verdict.ALLOWED if record.fields.get("status") == "open" else Verdict.STALE
         if actor.is_contractor:
-            return Verdict.ALLOWED if changed <= CONTRACTOR_FINDING_FIELDS else Verdict.FORBIDDEN
+            if not changed <= CONTRACTOR_FINDING_FIELDS:
+                return Verdict.FORBIDDEN
+            if changed & CONTRACTOR_EVIDENCE and record.fields.get("status") not in CONTRACTOR_WORK_STATUSES:
+                return Verdict.STALE
+            return Verdict.ALLOWED
         return Verdict.FORBIDDEN
     if record.type in ("comment", "photo"):
-        return Verdict.ALLOWED if record.owner_id == actor.user_id else Verdict.FORBIDDEN
+        return authors_verdict(actor, record)
     return Verdict.FORBIDDEN
 
 
+def authors_verdict(actor: Actor, record: Record) -> Verdict:
+    """An author changes its own comment or photo; a photo only while it could still be added to its parent."""
+    if record.owner_id != actor.user_id:
+        return Verdict.FORBIDDEN
+    if record.type != "photo":
+        return Verdict.ALLOWED
+    parent = db.session.get(Record, record.parent_id) if record.parent_id else None
+    if parent is None or parent.deleted:
+        return Verdict.STALE
+    return update_verdict(actor, parent, {"photo"})
+
+
 def delete_verdict(actor: Actor, record: Record) -> Verdict:
-    """Office deletes anything it can read; authors their comments and photos; inspectors their drafts."""
+    """Office deletes anything it can read; authors their comments and photos (a photo while its parent takes photos); inspectors their drafts."""
     if not can_read(actor, record):
         return Verdict.FORBIDDEN
     if actor.is_office:
         return Verdict.ALLOWED
     if record.type in ("comment", "photo") and record.owner_id == actor.user_id:
-        return Verdict.ALLOWED
+        return authors_verdict(actor, record)
     if record.type == "inspection" and actor.role == "inspector" and record.owner_id == actor.user_id:
         return Verdict.ALLOWED if record.fields.get("status") == "draft" else Verdict.STALE
     return Verdict.FORBIDDEN

@@ -1,0 +1,68 @@
+"""The rights holes of issue #17, each tried as the role that found it would."""
+
+from datetime import date, timedelta
+
+from tests.helpers import jpeg_bytes, sha
+
+DUE = (date.today() + timedelta(days=3)).isoformat()
+
+
+def assign(office, finding, company):
+    result = office.push_one("finding", {"status": "assigned", "company_id": company, "due_date": DUE}, record_id=finding)
+    assert result["status"] == "applied", result
+
+
+def after_photo(device, finding, colour="green"):
+    return device.mutation("photo", {"blob": sha(jpeg_bytes(colour)), "parent_type": "finding", "parent_id": finding, "role": "after"})
+
+
+def fix(contractor, finding, note="Recharged to 1.2 MPa"):
+    photo = after_photo(contractor, finding)
+    results = contractor.push(photo, contractor.mutation("finding", {"status": "fixed", "fix_note": note}, record_id=finding))
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+    return photo["id"]
+
+
+# 1. A closed finding's evidence is frozen for everyone but office.
+
+
+def test_a_contractor_cannot_rewrite_the_fix_note_of_a_closed_finding(office, inspector, contractor_a, estate):
+    finding = inspector.create("finding", estate.finding_fields())
+    assign(office, finding, estate.company_a)
+    fix(contractor_a, finding)
+    assert office.push_one("finding", {"status": "closed"}, record_id=finding)["status"] == "applied"
+
+    rewrite = contractor_a.push_one("finding", {"fix_note": "Nothing was ever wrong"}, record_id=finding)
+
+    assert rewrite["status"] == "conflict" and rewrite["conflicts"] == ["fix_note"]
+    assert office.fetch(finding)["fields"]["fix_note"] == "Recharged to 1.2 MPa"
+
+
+def test_a_contractor_writes_the_fix_note_only_while_the_work_is_open(office, inspector, contractor_a, estate):
+    finding = inspector.create("finding", estate.finding_fields())
+    assign(office, finding, estate.company_a)
+
+    while_assigned = contractor_a.push_one("finding", {"fix_note": "Parts ordered"}, record_id=finding)
+    contractor_a.push_one("finding", {"status": "in_progress"}, record_id=finding)
+    while_in_progress = contractor_a.push_one("finding", {"fix_note": "Gauge replaced"}, record_id=finding)
+    fix(contractor_a, finding, note="Gauge replaced, recharged")
+    once_fixed = contractor_a.push_one("finding", {"fix_note": "Changed afterwards"}, record_id=finding)
+
+    assert [r["status"] for r in (while_assigned, while_in_progress, once_fixed)] == ["applied", "applied", "conflict"]
+    assert office.fetch(finding)["fields"]["fix_note"] == "Gauge replaced, recharged"
+
+
+def test_a_contractor_cannot_add_or_remove_photos_of_a_closed_finding(office, inspector, contractor_a, estate):
+    finding = inspector.create("finding", estate.finding_fields())
+    assign(office, finding, estate.company_a)
+    photo = fix(contractor_a, finding)
+    office.push_one("finding", {"status": "closed"}, record_id=finding)
+
+    added = contractor_a.push(after_photo(contractor_a, finding, colour="blue"))[0]
+    removed = contractor_a.push_one("photo", record_id=photo, op="delete")
+    recaptioned = contractor_a.push_one("photo", {"caption": "Another photo"}, record_id=photo)
+
+    assert added["status"] == "rejected" and added["error"]["code"] == "stale"
+    assert removed["status"] == "conflict" and recaptioned["status"] == "conflict"
+    assert office.fetch(photo)["deleted"] is False
+    assert office.push_one("photo", {"caption": "Checked on the return visit"}, record_id=photo)["status"] == "applied"
