@@ -279,6 +279,8 @@ def new_record_row(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         if fields.get(owner_field) not in (None, actor.user_id):
             raise Rejected("forbidden", f"{owner_field} can only name yourself.", {owner_field: ["Not your user id."]})
         fields[owner_field] = actor.user_id
+    if forbidden := rights.forbidden_create_fields(actor, record_type, fields):
+        raise Rejected("forbidden", "Only office assigns a finding.", {name: ["Set by office when it assigns."] for name in forbidden})
     if record_type in INITIAL_STATUS:
         fields["status"] = initial_status(actor, record_type, fields.get("status"))
     if record_type == "comment" and not fields.get("created_at"):
@@ -393,6 +395,8 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
             if place["site_id"] is not None and not actor.covers_site(place["site_id"]):
                 raise Rejected("forbidden", "You may not move this record to a site outside yours.", {"site_id": ["Not one of your sites."]})
             move_record(record, place, changes)
+        elif record.type == "finding" and target is not None:  # assigned: it now reaches its company
+            move_record(record, {**place_of(record), "company_id": rights.finding_company(new_fields)}, changes)
         record.fields, record.version, record.updated_at = new_fields, version, utcnow()
         changes.add(record)
     record.stamps = encode_stamps(stamps)  # every earlier stamp is in the merged state already
@@ -456,7 +460,7 @@ def resolve_place(record_type: str, record_id: str, fields: dict) -> dict:
         place["company_id"] = record_id
     elif record_type in ("area", "checkpoint", "inspection", "finding"):
         place["site_id"] = fields["site_id"]
-        place["company_id"] = fields.get("company_id") if record_type == "finding" else None
+        place["company_id"] = rights.finding_company(fields) if record_type == "finding" else None
         place["parent_id"] = fields.get("parent_id") if record_type == "area" else None
         for field_name, target_type in (("parent_id", "area"), ("area_id", "area"), ("checkpoint_id", "checkpoint")):
             if record_type != "area" and field_name == "parent_id":
@@ -467,6 +471,10 @@ def resolve_place(record_type: str, record_id: str, fields: dict) -> dict:
         parent = require(fields["parent_id"], fields["parent_type"], "parent_id")
         place.update(site_id=parent.site_id, company_id=parent.company_id, parent_id=parent.id, parent=parent)
     return place
+
+
+def place_of(record: Record) -> dict:
+    return {"site_id": record.site_id, "company_id": record.company_id, "parent_id": record.parent_id}
 
 
 def set_place(record: Record, place: dict) -> None:

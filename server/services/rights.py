@@ -24,6 +24,10 @@ CONTRACTOR_FINDING_FIELDS = frozenset({"status", "fix_note", "photo"})
 # once the finding is fixed, closed or cancelled it is frozen for all but office.
 CONTRACTOR_EVIDENCE = frozenset({"fix_note", "photo"})
 CONTRACTOR_WORK_STATUSES = ("assigned", "in_progress")
+# Finding fields that only office sets: the assignment. Refused on anyone else's create.
+OFFICE_FINDING_FIELDS = ("company_id", "due_date")
+# A finding reaches its company once office has assigned it, and stays with it whatever its status.
+UNASSIGNED_STATUSES = ("open",)
 
 
 def can_read(actor: Actor, record: Record) -> bool:
@@ -84,6 +88,22 @@ def create_verdict(actor: Actor, record_type: str, site_id: str | None, parent: 
             return Verdict.FORBIDDEN
         return update_verdict(actor, parent, {"photo"})
     return Verdict.FORBIDDEN
+
+
+def forbidden_create_fields(actor: Actor, record_type: str, fields: dict) -> list[str]:
+    """Fields a create names that the actor's role may not set: only office assigns a finding."""
+    if record_type != "finding" or actor.is_office:
+        return []
+    return [name for name in OFFICE_FINDING_FIELDS if fields.get(name) is not None]
+
+
+def finding_company(fields: dict) -> str | None:
+    """A finding's company scope key: its company once assigned, none while it is open.
+
+    Photos and comments take their parent's key, so an open finding's
+    company (set by office ahead of the assignment) reads none of them.
+    """
+    return None if fields.get("status") in UNASSIGNED_STATUSES else fields.get("company_id")
 
 
 def update_verdict(actor: Actor, record: Record, changed: set[str]) -> Verdict:

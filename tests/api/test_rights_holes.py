@@ -66,3 +66,37 @@ def test_a_contractor_cannot_add_or_remove_photos_of_a_closed_finding(office, in
     assert removed["status"] == "conflict" and recaptioned["status"] == "conflict"
     assert office.fetch(photo)["deleted"] is False
     assert office.push_one("photo", {"caption": "Checked on the return visit"}, record_id=photo)["status"] == "applied"
+
+
+# 2. Only office assigns, and a contractor reads a finding only once it is assigned.
+
+
+def test_an_inspector_cannot_hand_a_finding_to_a_company_on_create(office, inspector, contractor_a, estate):
+    mutation = inspector.mutation("finding", estate.finding_fields(company_id=estate.company_a))
+    (result,) = inspector.push(mutation)
+    with_due = inspector.push_one("finding", estate.finding_fields(due_date=DUE))
+
+    assert result["status"] == "rejected" and result["error"]["code"] == "forbidden"
+    assert set(result["error"]["fields"]) == {"company_id"}
+    assert with_due["status"] == "rejected" and set(with_due["error"]["fields"]) == {"due_date"}
+    assert mutation["id"] not in contractor_a.sync_down()
+    assert mutation["id"] not in office.sync_down()
+
+
+def test_a_contractor_reads_nothing_of_an_open_finding_that_names_its_company(office, contractor_a, estate):
+    finding = office.create("finding", estate.finding_fields(company_id=estate.company_a))
+    data = jpeg_bytes("red")
+    photo = office.create("photo", {"blob": sha(data), "parent_type": "finding", "parent_id": finding, "role": "before"})
+    assert office.upload(data).status_code == 201
+
+    seen = contractor_a.sync_down()
+    comment = contractor_a.push_one("comment", {"parent_type": "finding", "parent_id": finding, "body": "Ours?"})
+    blob = contractor_a.download(f"/api/v1/blobs/{sha(data)}")
+
+    assert finding not in seen and photo not in seen
+    assert comment["status"] == "rejected" and blob.status_code == 404
+
+    assert office.push_one("finding", {"status": "assigned", "due_date": DUE}, record_id=finding)["status"] == "applied"
+    seen = contractor_a.sync_down()
+    assert seen[finding]["fields"]["status"] == "assigned" and photo in seen
+    assert contractor_a.download(f"/api/v1/blobs/{sha(data)}").status_code == 200
