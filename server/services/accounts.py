@@ -27,6 +27,9 @@ from sync.merge import Stamp
 FAILURE_WINDOW = timedelta(minutes=1)
 MAX_FAILURES = 10
 SYSTEM_DEVICE = "00000000-0000-0000-0000-000000000000"
+# The author of records made from the shell (create-user's companies and sites): no user has this id,
+# so such a record is nobody's own, and only office may change it.
+SYSTEM_USER = "00000000-0000-0000-0000-000000000000"
 
 password_hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures take as long.
@@ -200,7 +203,7 @@ def find_or_create_named(record_type: str, name: str) -> Record:
 
 
 def create_system_record(record_type: str, fields: dict, record_id: str | None = None) -> Record:
-    """A record made from the shell (demo data, create-user), stamped as the system device."""
+    """A record made from the shell (create-user), stamped as the system device, its author the system user."""
     record_id = record_id or str(uuid.uuid4())
     stamp = Stamp(utcnow(), SYSTEM_DEVICE, str(uuid.uuid4()), None)
     record = Record(
@@ -214,6 +217,7 @@ def create_system_record(record_type: str, fields: dict, record_id: str | None =
         updated_at=utcnow(),
         site_id=record_id if record_type == "site" else None,
         company_id=record_id if record_type == "company" else None,
+        owner_id=SYSTEM_USER,
     )
     db.session.add(record)
     db.session.flush()

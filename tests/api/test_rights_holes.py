@@ -100,3 +100,47 @@ def test_a_contractor_reads_nothing_of_an_open_finding_that_names_its_company(of
     seen = contractor_a.sync_down()
     assert seen[finding]["fields"]["status"] == "assigned" and photo in seen
     assert contractor_a.download(f"/api/v1/blobs/{sha(data)}").status_code == 200
+
+
+# 3. Every record has its author, demo data included, and an inspector edits only its own findings.
+
+OWNER_FIELDS = {"inspection": "inspector_id", "finding": "created_by", "comment": "author_id"}
+
+
+def test_every_demo_record_has_its_author(app, runner):
+    from server.extensions import db
+    from server.models import Record, User
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        users = {user.id: user.username for user in db.session.query(User)}
+        records = db.session.query(Record).all()
+        authors = {record.id: users.get(record.owner_id) for record in records}
+        assert records and all(authors.values()), [(r.type, r.fields.get("name")) for r in records if not authors[r.id]]
+        for record in records:
+            if record.type in OWNER_FIELDS:
+                assert record.fields[OWNER_FIELDS[record.type]] == record.owner_id
+        companies = {r.fields["name"]: authors[r.id] for r in records if r.type == "company"}
+        assert companies == {"Safeguard Fire Services": "admin", "Evergreen Landscaping": "admin"}
+
+
+def test_a_record_made_by_create_user_is_authored_by_the_system(app, make_user):
+    from server.extensions import db
+    from server.models import Record
+    from server.services.accounts import SYSTEM_USER
+
+    make_user("fitter", "contractor", company="Gamma Lifts", sites=("Riverside",))
+    with app.app_context():
+        made = {r.type: r.owner_id for r in db.session.query(Record).filter(Record.type.in_(("company", "site")))}
+    assert made == {"company": SYSTEM_USER, "site": SYSTEM_USER}
+
+
+def test_in_the_demo_estate_an_inspector_cannot_retitle_anothers_open_finding(runner, login):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    other = login("inspector2", password="demo-patrol")
+    lobby = next(r for r in other.sync_down().values() if r["type"] == "finding" and r["fields"]["title"].startswith("Lobby"))
+
+    retitle = other.push_one("finding", {"title": "Mine now"}, record_id=lobby["id"], base_version=lobby["version"])
+
+    assert lobby["fields"]["status"] == "open"
+    assert retitle["status"] == "rejected" and retitle["error"]["code"] == "forbidden"
