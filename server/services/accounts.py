@@ -107,13 +107,49 @@ def authenticate(token: str | None) -> tuple[Actor, Device]:
     return actor, device
 
 
-def list_users() -> list[dict]:
-    return [user_json(user) for user in db.session.execute(select(User).order_by(User.username)).scalars()]
+def list_users(viewer: Actor) -> list[dict]:
+    """The users the viewer may see (`visible_users`), by username."""
+    visible = visible_users(viewer)
+    users = db.session.execute(select(User).order_by(User.username)).scalars()
+    return [user_json(user) for user in users if visible is None or user.id in visible]
 
 
-def list_devices() -> list[dict]:
+def list_devices(viewer: Actor) -> list[dict]:
+    """The device sessions of the users the viewer may see, newest first."""
+    visible = visible_users(viewer)
     rows = db.session.execute(select(Device, User).join(User, User.id == Device.user_id).order_by(Device.created_at.desc())).all()
-    return [device_json(device, user) for device, user in rows]
+    return [device_json(device, user) for device, user in rows if visible is None or user.id in visible]
+
+
+def visible_users(viewer: Actor) -> set[str] | None:
+    """Ids of the people an office user limited to some sites works with; None for every user.
+
+    They are the users who work on one of its sites: those limited to one of
+    them, those limited to no site (they work on every site, these included),
+    and the contractors of companies with a finding assigned on one of them
+    (past or present: a closed job is still theirs).
+    """
+    if viewer.site_ids is None:
+        return None
+    limits: dict[str, set[str]] = {}
+    for user_id, site_id in db.session.execute(select(UserSite.user_id, UserSite.site_id)):
+        limits.setdefault(user_id, set()).add(site_id)
+    companies = set(
+        db.session.execute(
+            select(Record.company_id).where(
+                Record.type == "finding", Record.deleted.is_(False), Record.company_id.is_not(None), Record.site_id.in_(sorted(viewer.site_ids))
+            )
+        ).scalars()
+    )
+    visible = set()
+    for user_id, role, company_id in db.session.execute(select(User.id, User.role, User.company_id)):
+        if role == "contractor":
+            works_here = company_id in companies
+        else:
+            works_here = user_id not in limits or bool(limits[user_id] & viewer.site_ids)
+        if works_here or user_id == viewer.user_id:
+            visible.add(user_id)
+    return visible
 
 
 def device_json(device: Device, user: User) -> dict:
@@ -127,9 +163,11 @@ def device_json(device: Device, user: User) -> dict:
     }
 
 
-def revoke_device(device_id: str) -> dict:
+def revoke_device(device_id: str, viewer: Actor | None = None) -> dict:
+    """Revoke a device session; with a viewer, only one of a user it may see (`visible_users`)."""
     device = db.session.get(Device, device_id)
-    if device is None:
+    visible = visible_users(viewer) if viewer is not None else None
+    if device is None or (visible is not None and device.user_id not in visible):
         raise NotFound("There is no such device.")
     if device.revoked_at is None:
         device.revoked_at = utcnow()

@@ -144,3 +144,37 @@ def test_in_the_demo_estate_an_inspector_cannot_retitle_anothers_open_finding(ru
 
     assert lobby["fields"]["status"] == "open"
     assert retitle["status"] == "rejected" and retitle["error"]["code"] == "forbidden"
+
+
+# 5. An office user limited to some sites lists the people and devices of those sites only.
+
+
+def test_a_site_limited_office_user_lists_only_the_people_and_devices_of_its_sites(office, inspector, estate, make_user, login):
+    other_site = office.create("site", {"name": "Riverside Court"})
+    for username, role, extra in (
+        ("desk_here", "office", {"sites": ("Harbour View",)}),
+        ("patrol_here", "inspector", {"sites": ("Harbour View",)}),
+        ("patrol_there", "inspector", {"sites": ("Riverside Court",)}),
+        ("fitter_here", "contractor", {"company": "Alpha Fire"}),
+        ("fitter_there", "contractor", {"company": "Beta Greens"}),
+    ):
+        make_user(username, role, **extra)
+    devices = {username: login(username) for username in ("desk_here", "patrol_here", "patrol_there", "fitter_here", "fitter_there")}
+    here = inspector.create("finding", estate.finding_fields())
+    assign(office, here, estate.company_a)
+    there = office.create("finding", estate.finding_fields(site_id=other_site, area_id=None, checkpoint_id=None))
+    assign(office, there, estate.company_b)
+    desk = devices["desk_here"]
+
+    users = {user["username"] for user in desk.get("/users").get_json()["users"]}
+    sessions = {device["user"]["username"] for device in desk.get("/devices").get_json()["devices"]}
+    revoke_there = desk.client.delete(f"/api/v1/devices/{devices['patrol_there'].device_id}", headers=desk.headers)
+    revoke_here = desk.client.delete(f"/api/v1/devices/{devices['patrol_here'].device_id}", headers=desk.headers)
+
+    # office and inspector are limited to no site: they work on every one, this one too
+    assert users == {"desk_here", "patrol_here", "fitter_here", "office", "inspector"}
+    assert sessions == users
+    assert revoke_there.status_code == 404 and revoke_there.get_json()["error"]["code"] == "not_found"
+    assert revoke_here.status_code == 200
+    assert devices["patrol_there"].pull().status_code == 200
+    assert {user["username"] for user in office.get("/users").get_json()["users"]} >= {"patrol_there", "fitter_there"}
