@@ -178,3 +178,66 @@ def test_a_site_limited_office_user_lists_only_the_people_and_devices_of_its_sit
     assert revoke_here.status_code == 200
     assert devices["patrol_there"].pull().status_code == 200
     assert {user["username"] for user in office.get("/users").get_json()["users"]} >= {"patrol_there", "fitter_there"}
+
+
+# 6. HEAD /blobs answers as GET does: only for bytes the caller sent or may read.
+
+
+def blob_url(data: bytes) -> str:
+    return f"/api/v1/blobs/{sha(data)}"
+
+
+def test_head_of_another_companys_photo_is_a_404(office, inspector, contractor_a, contractor_b, estate):
+    data = jpeg_bytes("purple")
+    finding = inspector.create("finding", estate.finding_fields())
+    inspector.create("photo", {"blob": sha(data), "parent_type": "finding", "parent_id": finding, "role": "before"})
+    assert inspector.upload(data).status_code == 201
+    assign(office, finding, estate.company_a)
+
+    answers = {name: device.client.head(blob_url(data), headers=device.headers) for name, device in (("a", contractor_a), ("b", contractor_b))}
+
+    assert answers["a"].status_code == 200 and answers["a"].headers["Upload-Length"] == str(len(data))
+    assert answers["b"].status_code == 404 and "Upload-Length" not in answers["b"].headers
+
+
+def test_a_partial_upload_is_told_only_to_the_devices_sending_it(inspector, contractor_b):
+    data = jpeg_bytes("teal", size=(400, 300))
+    cut = len(data) // 2
+    sent = inspector.client.patch(
+        blob_url(data),
+        headers={**inspector.headers, "Upload-Offset": "0", "Upload-Length": str(len(data))},
+        data=data[:cut],
+        content_type="image/jpeg",
+    )
+    assert sent.status_code == 204
+
+    mine = inspector.client.head(blob_url(data), headers=inspector.headers)
+    theirs = contractor_b.client.head(blob_url(data), headers=contractor_b.headers)
+
+    assert (mine.status_code, mine.headers["Upload-Offset"]) == (200, str(cut))
+    assert theirs.status_code == 404
+    rest = inspector.client.patch(
+        blob_url(data),
+        headers={**inspector.headers, "Upload-Offset": str(cut), "Upload-Length": str(len(data))},
+        data=data[cut:],
+        content_type="image/jpeg",
+    )
+    assert rest.status_code == 204 and inspector.download(blob_url(data)).status_code == 200
+
+
+def test_claiming_to_upload_a_stored_blob_without_its_bytes_does_not_open_it(inspector, contractor_b):
+    data = jpeg_bytes("navy")
+    assert inspector.upload(data).status_code == 201
+    url = blob_url(data)
+    junk = b"\xff\xd8\xff" + b"junk" * 10
+
+    put = contractor_b.client.put(url, headers=contractor_b.headers, data=junk, content_type="image/jpeg")
+    patched = contractor_b.client.patch(
+        url, headers={**contractor_b.headers, "Upload-Offset": str(len(data)), "Upload-Length": str(len(data))}, data=b"", content_type="image/jpeg"
+    )
+
+    assert put.status_code == 422 and patched.status_code == 409 and patched.headers["Upload-Offset"] == "0"
+    assert contractor_b.download(url).status_code == 404
+    assert contractor_b.client.head(url, headers=contractor_b.headers).status_code == 404
+    # sending the real bytes proves it has them: then it may read them back, as any uploader
+    assert contractor_b.upload(data).status_code == 200 and contractor_b.download(url).status_code == 200
