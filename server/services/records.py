@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from schemas.api import MutationSchema
 from schemas.fields import format_utc
 from schemas.loader import Loader
-from schemas.records import IMMUTABLE_FIELDS, load_record_fields
+from schemas.records import IMMUTABLE_FIELDS, RECEIPT_TIMES, load_record_fields
 from server.errors import validation_fields
 from server.extensions import db
 from server.models import Conflict, Mutation, Record, ScopeExit, utcnow
@@ -285,6 +285,9 @@ def new_record_row(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         fields["status"] = initial_status(actor, record_type, fields.get("status"))
     if record_type == "comment" and not fields.get("created_at"):
         fields["created_at"] = format_utc(stamp.edited_at)
+    now = utcnow()
+    if record_type in RECEIPT_TIMES:
+        fields["received_at"] = format_utc(now)  # beside the device's claim, the server's own time
     fields = unflatten(flatten(fields))  # a merged map keeps no cleared (null) keys
     if record_type == "inspection":
         fields.setdefault("answers", {})
@@ -296,7 +299,6 @@ def new_record_row(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         raise Rejected("stale", f"The {place['parent'].type} can no longer take a {record_type} from you.")
     if record_type == "inspection":
         check_answers(fields["template_id"], fields.get("answers"))
-    now = utcnow()
     return {
         "id": mutation["id"],
         "type": record_type,

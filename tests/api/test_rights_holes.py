@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import jpeg_bytes, sha
+from tests.helpers import jpeg_bytes, now_iso, sha
 
 DUE = (date.today() + timedelta(days=3)).isoformat()
 
@@ -291,3 +291,36 @@ def test_the_idle_limit_is_set_by_the_admin_and_zero_turns_it_off(app, inspector
     app.config["DEVICE_IDLE_DAYS"] = 0
     age_device(app, inspector.device_id, 400)
     assert inspector.pull().status_code == 200
+
+
+# 4. Times a device claims for its evidence are kept, with the server's receipt time beside them.
+
+
+def test_evidence_keeps_the_devices_claimed_time_and_the_server_records_when_it_arrived(office, inspector, contractor_a, estate):
+    backdated = "2026-01-01T00:00:00.000Z"
+    finding = inspector.create("finding", estate.finding_fields(reported_at=backdated))
+    assign(office, finding, estate.company_a)
+    comment = contractor_a.create("comment", {"parent_type": "finding", "parent_id": finding, "body": "Done last year", "created_at": backdated})
+    photo = contractor_a.create(
+        "photo", {"blob": sha(jpeg_bytes()), "parent_type": "finding", "parent_id": finding, "role": "after", "taken_at": backdated}
+    )
+    before = now_iso()
+
+    seen = office.sync_down()
+
+    for record_id, claim in ((finding, "reported_at"), (comment, "created_at"), (photo, "taken_at")):
+        fields = seen[record_id]["fields"]
+        assert fields[claim] == backdated  # the device's claim, as sent
+        assert backdated < fields["received_at"] <= before  # the server's time, when it took the record
+
+
+def test_no_client_sets_or_changes_the_receipt_time(office, inspector, estate):
+    forged = inspector.push_one("finding", estate.finding_fields(received_at="2026-01-01T00:00:00.000Z"))
+    finding = inspector.create("finding", estate.finding_fields())
+    received = office.fetch(finding)["fields"]["received_at"]
+
+    moved = office.push_one("finding", {"received_at": "2026-01-01T00:00:00.000Z"}, record_id=finding)
+
+    assert forged["status"] == "rejected" and "received_at" in forged["error"]["fields"]
+    assert moved["status"] == "rejected" and "received_at" in moved["error"]["fields"]
+    assert office.fetch(finding)["fields"]["received_at"] == received
