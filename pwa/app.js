@@ -58,8 +58,8 @@ async function route() {
   const session = await db.getMeta('session');
   nav.hidden = !session;
   currentRole = null;
-  if (!session) {
-    renderLogin(main, { onLoggedIn, onLanguage: () => { drawChrome(); route(); } });
+  if (!session || location.hash === '#/relogin') {
+    renderLogin(main, { onLoggedIn, onLanguage: () => { drawChrome(); route(); }, username: session?.user.username });
     return;
   }
   const role = ROLES[session.user.role];

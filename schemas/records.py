@@ -210,6 +210,7 @@ class FindingFields(Schema):
     fix_note = Text(allow_none=True)
     created_by = Uuid(allow_none=True)
     reported_at = UtcDateTime(as_text=True, allow_none=True)
+    received_at = UtcDateTime(as_text=True, dump_only=True)  # set by the server (RECEIPT_TIMES)
     location = fields.Nested(LocationSchema, allow_none=True)
 
 
@@ -219,6 +220,7 @@ class CommentFields(Schema):
     body = Text(required=True, min_length=1)
     author_id = Uuid(allow_none=True)
     created_at = UtcDateTime(as_text=True, allow_none=True)
+    received_at = UtcDateTime(as_text=True, dump_only=True)
 
 
 class PhotoFields(Schema):
@@ -229,6 +231,7 @@ class PhotoFields(Schema):
     role = Text(required=True, validate=validate.OneOf(PHOTO_ROLES))
     caption = Text(max_length=1000, allow_none=True)
     taken_at = UtcDateTime(as_text=True, allow_none=True)
+    received_at = UtcDateTime(as_text=True, dump_only=True)
     location = fields.Nested(LocationSchema, allow_none=True)
 
 
@@ -244,6 +247,10 @@ RECORD_FIELDS = {
     "photo": PhotoFields,
 }
 RECORD_TYPES = tuple(RECORD_FIELDS)
+# Evidence whose time the device claims (the field named here) gets `received_at` beside it: the
+# server's time when it took the record, which no client sets. Where the two differ by more than
+# the clock tolerance (sync/clock.py), the desk shows both.
+RECEIPT_TIMES = {"finding": "reported_at", "comment": "created_at", "photo": "taken_at"}
 # Fields a device may not change after the record was made: they fix where it hangs.
 IMMUTABLE_FIELDS = {
     "area": ("site_id",),

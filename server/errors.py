@@ -69,6 +69,10 @@ class InvalidToken(Unauthorized):
     code = "invalid_token"
 
 
+class TokenExpired(Unauthorized):
+    code = "token_expired"
+
+
 # 403
 class Forbidden(ApiError):
     status, code = 403, "forbidden"

@@ -3,9 +3,9 @@
 from flask import Response, request, send_file
 
 from schemas.fields import SHA256_PATTERN
-from server.api.boundary import ApiBlueprint, keep_writes_on
+from server.api.boundary import ApiBlueprint
 from server.api.guard import current_actor, login_required
-from server.errors import ApiError, NotFound
+from server.errors import NotFound
 from server.services import blobs
 
 bp = ApiBlueprint("blobs", __name__)
@@ -27,8 +27,8 @@ def read_blob(sha256: str):
 
 
 def head_blob(sha256: str):
-    """Upload-Offset (bytes held) and Upload-Length (total), or 404 when nothing is held."""
-    state = blobs.upload_state(checked_name(sha256))
+    """Upload-Offset (bytes held) and Upload-Length (total), or 404 when nothing is held or the caller may not know of it."""
+    state = blobs.head_state(current_actor(), checked_name(sha256))
     if state is None:
         return Response(status=404)
     held, total = state
@@ -46,7 +46,6 @@ def put_blob(sha256: str):
 
 @bp.patch("/blobs/<sha256>")
 @login_required()
-@keep_writes_on(ApiError)  # who uploaded what is kept even when a chunk is refused
 def patch_blob(sha256: str):
     """Append the next chunk at Upload-Offset; the last one completes and verifies the blob."""
     name = checked_name(sha256)

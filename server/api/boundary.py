@@ -6,7 +6,7 @@ When the view returns, the session commits, whatever the status: a handled
 answer such as HEAD's 404 still keeps what authentication wrote (a device's
 `last_seen_at`). When it raises, the session is rolled back, unless the
 view declared with `keep_writes_on` that some refusals must still keep what
-was written (a failed login is counted; a refused chunk keeps who sent it).
+was written (a failed login is counted).
 
 PostgreSQL may end a transaction as a deadlock victim or a serialization
 failure; then the whole view runs again from the start (authentication

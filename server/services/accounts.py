@@ -13,7 +13,7 @@ the limit holds across workers.
 import hashlib
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher, profiles
@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
 
-from server.errors import BadCredentials, InvalidToken, MissingToken, NotFound, TooManyRequests, Unprocessable, UsernameTaken
+from server.errors import BadCredentials, InvalidToken, MissingToken, NotFound, TokenExpired, TooManyRequests, Unprocessable, UsernameTaken
 from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
@@ -29,9 +29,15 @@ from server.services.positions import mark_changed
 from server.services.records import creation_stamps
 from sync.merge import Stamp
 
+# A device that has not called the server for this many days must log in again (0: never). The
+# instance config or the environment sets DEVICE_IDLE_DAYS; see README, Configuration.
+DEFAULT_IDLE_DAYS = 30
 FAILURE_WINDOW = timedelta(minutes=1)
 MAX_FAILURES = 10
 SYSTEM_DEVICE = "00000000-0000-0000-0000-000000000000"
+# The author of records made from the shell (create-user's companies and sites): no user has this id,
+# so such a record is nobody's own, and only office may change it.
+SYSTEM_USER = "00000000-0000-0000-0000-000000000000"
 
 DEFAULT_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
 
@@ -121,18 +127,68 @@ def authenticate(token: str | None) -> tuple[Actor, Device]:
     if not rows or rows[0].Device.revoked_at is not None:
         raise InvalidToken("This token is not valid; log in again.")
     device, user = rows[0].Device, rows[0].User
+    idle_days = current_app.config.get("DEVICE_IDLE_DAYS", DEFAULT_IDLE_DAYS)
+    last_seen = device.last_seen_at or device.created_at
+    if idle_days and utcnow() - (last_seen if last_seen.tzinfo else last_seen.replace(tzinfo=UTC)) > timedelta(days=idle_days):
+        raise TokenExpired(f"This device has not synced for more than {idle_days} days; log in again (what waits on it is kept).")
     sites = frozenset(row.site_id for row in rows if row.site_id is not None) or None
     actor = Actor(user_id=user.id, role=user.role, device_id=device.id, company_id=user.company_id, site_ids=sites)
     return actor, device
 
 
-def list_users() -> list[dict]:
-    return [user_json(user) for user in db.session.execute(select(User).order_by(User.username)).scalars()]
+def idle_days_setting(value) -> int:
+    """DEVICE_IDLE_DAYS as configured (a whole number of days, 0 for no limit); ValueError for anything else."""
+    if value is None or value == "":
+        return DEFAULT_IDLE_DAYS
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+        raise ValueError(f"DEVICE_IDLE_DAYS must be a whole number of days (0 for no limit), not {value!r}")
+    return int(text)
 
 
-def list_devices() -> list[dict]:
+def list_users(viewer: Actor) -> list[dict]:
+    """The users the viewer may see (`visible_users`), by username."""
+    visible = visible_users(viewer)
+    users = db.session.execute(select(User).order_by(User.username)).scalars()
+    return [user_json(user) for user in users if visible is None or user.id in visible]
+
+
+def list_devices(viewer: Actor) -> list[dict]:
+    """The device sessions of the users the viewer may see, newest first."""
+    visible = visible_users(viewer)
     rows = db.session.execute(select(Device, User).join(User, User.id == Device.user_id).order_by(Device.created_at.desc())).all()
-    return [device_json(device, user) for device, user in rows]
+    return [device_json(device, user) for device, user in rows if visible is None or user.id in visible]
+
+
+def visible_users(viewer: Actor) -> set[str] | None:
+    """Ids of the people an office user limited to some sites works with; None for every user.
+
+    They are the users who work on one of its sites: those limited to one of
+    them, those limited to no site (they work on every site, these included),
+    and the contractors of companies with a finding assigned on one of them
+    (past or present: a closed job is still theirs).
+    """
+    if viewer.site_ids is None:
+        return None
+    limits: dict[str, set[str]] = {}
+    for user_id, site_id in db.session.execute(select(UserSite.user_id, UserSite.site_id)):
+        limits.setdefault(user_id, set()).add(site_id)
+    companies = set(
+        db.session.execute(
+            select(Record.company_id).where(
+                Record.type == "finding", Record.deleted.is_(False), Record.company_id.is_not(None), Record.site_id.in_(sorted(viewer.site_ids))
+            )
+        ).scalars()
+    )
+    visible = set()
+    for user_id, role, company_id in db.session.execute(select(User.id, User.role, User.company_id)):
+        if role == "contractor":
+            works_here = company_id in companies
+        else:
+            works_here = user_id not in limits or bool(limits[user_id] & viewer.site_ids)
+        if works_here or user_id == viewer.user_id:
+            visible.add(user_id)
+    return visible
 
 
 def device_json(device: Device, user: User) -> dict:
@@ -146,9 +202,11 @@ def device_json(device: Device, user: User) -> dict:
     }
 
 
-def revoke_device(device_id: str) -> dict:
+def revoke_device(device_id: str, viewer: Actor | None = None) -> dict:
+    """Revoke a device session; with a viewer, only one of a user it may see (`visible_users`)."""
     device = db.session.get(Device, device_id)
-    if device is None:
+    visible = visible_users(viewer) if viewer is not None else None
+    if device is None or (visible is not None and device.user_id not in visible):
         raise NotFound("There is no such device.")
     if device.revoked_at is None:
         device.revoked_at = utcnow()
@@ -222,7 +280,7 @@ def find_or_create_named(record_type: str, name: str) -> Record:
 
 
 def create_system_record(record_type: str, fields: dict, record_id: str | None = None) -> Record:
-    """A record made from the shell (demo data, create-user), stamped as the system device."""
+    """A record made from the shell (create-user), stamped as the system device, its author the system user."""
     record_id = record_id or str(uuid.uuid4())
     stamp = Stamp(utcnow(), SYSTEM_DEVICE, str(uuid.uuid4()), None)
     record = Record(
@@ -236,6 +294,7 @@ def create_system_record(record_type: str, fields: dict, record_id: str | None =
         updated_at=utcnow(),
         site_id=record_id if record_type == "site" else None,
         company_id=record_id if record_type == "company" else None,
+        owner_id=SYSTEM_USER,
     )
     db.session.add(record)
     db.session.flush()

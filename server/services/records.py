@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from schemas.api import MutationSchema
 from schemas.fields import format_utc
 from schemas.loader import Loader
-from schemas.records import IMMUTABLE_FIELDS, load_record_fields
+from schemas.records import IMMUTABLE_FIELDS, RECEIPT_TIMES, load_record_fields
 from server.errors import validation_fields
 from server.extensions import db
 from server.models import Conflict, Mutation, Record, ScopeExit, utcnow
@@ -279,10 +279,15 @@ def new_record_row(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         if fields.get(owner_field) not in (None, actor.user_id):
             raise Rejected("forbidden", f"{owner_field} can only name yourself.", {owner_field: ["Not your user id."]})
         fields[owner_field] = actor.user_id
+    if forbidden := rights.forbidden_create_fields(actor, record_type, fields):
+        raise Rejected("forbidden", "Only office assigns a finding.", {name: ["Set by office when it assigns."] for name in forbidden})
     if record_type in INITIAL_STATUS:
         fields["status"] = initial_status(actor, record_type, fields.get("status"))
     if record_type == "comment" and not fields.get("created_at"):
         fields["created_at"] = format_utc(stamp.edited_at)
+    now = utcnow()
+    if record_type in RECEIPT_TIMES:
+        fields["received_at"] = format_utc(now)  # beside the device's claim, the server's own time
     fields = unflatten(flatten(fields))  # a merged map keeps no cleared (null) keys
     if record_type == "inspection":
         fields.setdefault("answers", {})
@@ -294,7 +299,6 @@ def new_record_row(actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         raise Rejected("stale", f"The {place['parent'].type} can no longer take a {record_type} from you.")
     if record_type == "inspection":
         check_answers(fields["template_id"], fields.get("answers"))
-    now = utcnow()
     return {
         "id": mutation["id"],
         "type": record_type,
@@ -393,6 +397,8 @@ def update_record(actor: Actor, record: Record, mutation: dict, stamp: Stamp, ch
             if place["site_id"] is not None and not actor.covers_site(place["site_id"]):
                 raise Rejected("forbidden", "You may not move this record to a site outside yours.", {"site_id": ["Not one of your sites."]})
             move_record(record, place, changes)
+        elif record.type == "finding" and target is not None:  # assigned: it now reaches its company
+            move_record(record, {**place_of(record), "company_id": rights.finding_company(new_fields)}, changes)
         record.fields, record.version, record.updated_at = new_fields, version, utcnow()
         changes.add(record)
     record.stamps = encode_stamps(stamps)  # every earlier stamp is in the merged state already
@@ -456,7 +462,7 @@ def resolve_place(record_type: str, record_id: str, fields: dict) -> dict:
         place["company_id"] = record_id
     elif record_type in ("area", "checkpoint", "inspection", "finding"):
         place["site_id"] = fields["site_id"]
-        place["company_id"] = fields.get("company_id") if record_type == "finding" else None
+        place["company_id"] = rights.finding_company(fields) if record_type == "finding" else None
         place["parent_id"] = fields.get("parent_id") if record_type == "area" else None
         for field_name, target_type in (("parent_id", "area"), ("area_id", "area"), ("checkpoint_id", "checkpoint")):
             if record_type != "area" and field_name == "parent_id":
@@ -467,6 +473,10 @@ def resolve_place(record_type: str, record_id: str, fields: dict) -> dict:
         parent = require(fields["parent_id"], fields["parent_type"], "parent_id")
         place.update(site_id=parent.site_id, company_id=parent.company_id, parent_id=parent.id, parent=parent)
     return place
+
+
+def place_of(record: Record) -> dict:
+    return {"site_id": record.site_id, "company_id": record.company_id, "parent_id": record.parent_id}
 
 
 def set_place(record: Record, place: dict) -> None:

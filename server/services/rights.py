@@ -20,6 +20,14 @@ CONTRACTOR_TYPES = ("finding", "photo", "comment", "company")
 # Fields each role may change on a record it can write. "photo" stands for adding a photo.
 INSPECTOR_FINDING_FIELDS = frozenset({"title", "description", "severity", "photo"})
 CONTRACTOR_FINDING_FIELDS = frozenset({"status", "fix_note", "photo"})
+# A contractor's evidence (its note, its photos) is written only while the work is open;
+# once the finding is fixed, closed or cancelled it is frozen for all but office.
+CONTRACTOR_EVIDENCE = frozenset({"fix_note", "photo"})
+CONTRACTOR_WORK_STATUSES = ("assigned", "in_progress")
+# Finding fields that only office sets: the assignment. Refused on anyone else's create.
+OFFICE_FINDING_FIELDS = ("company_id", "due_date")
+# A finding reaches its company once office has assigned it, and stays with it whatever its status.
+UNASSIGNED_STATUSES = ("open",)
 
 
 def can_read(actor: Actor, record: Record) -> bool:
@@ -82,6 +90,22 @@ def create_verdict(actor: Actor, record_type: str, site_id: str | None, parent: 
     return Verdict.FORBIDDEN
 
 
+def forbidden_create_fields(actor: Actor, record_type: str, fields: dict) -> list[str]:
+    """Fields a create names that the actor's role may not set: only office assigns a finding."""
+    if record_type != "finding" or actor.is_office:
+        return []
+    return [name for name in OFFICE_FINDING_FIELDS if fields.get(name) is not None]
+
+
+def finding_company(fields: dict) -> str | None:
+    """A finding's company scope key: its company once assigned, none while it is open.
+
+    Photos and comments take their parent's key, so an open finding's
+    company (set by office ahead of the assignment) reads none of them.
+    """
+    return None if fields.get("status") in UNASSIGNED_STATUSES else fields.get("company_id")
+
+
 def update_verdict(actor: Actor, record: Record, changed: set[str]) -> Verdict:
     """Whether the actor may change these fields of `record` as it stands now."""
     if not can_read(actor, record):
@@ -100,21 +124,37 @@ def update_verdict(actor: Actor, record: Record, changed: set[str]) -> Verdict:
                 return Verdict.FORBIDDEN
             return Verdict.ALLOWED if record.fields.get("status") == "open" else Verdict.STALE
         if actor.is_contractor:
-            return Verdict.ALLOWED if changed <= CONTRACTOR_FINDING_FIELDS else Verdict.FORBIDDEN
+            if not changed <= CONTRACTOR_FINDING_FIELDS:
+                return Verdict.FORBIDDEN
+            if changed & CONTRACTOR_EVIDENCE and record.fields.get("status") not in CONTRACTOR_WORK_STATUSES:
+                return Verdict.STALE
+            return Verdict.ALLOWED
         return Verdict.FORBIDDEN
     if record.type in ("comment", "photo"):
-        return Verdict.ALLOWED if record.owner_id == actor.user_id else Verdict.FORBIDDEN
+        return authors_verdict(actor, record)
     return Verdict.FORBIDDEN
 
 
+def authors_verdict(actor: Actor, record: Record) -> Verdict:
+    """An author changes its own comment or photo; a photo only while it could still be added to its parent."""
+    if record.owner_id != actor.user_id:
+        return Verdict.FORBIDDEN
+    if record.type != "photo":
+        return Verdict.ALLOWED
+    parent = db.session.get(Record, record.parent_id) if record.parent_id else None
+    if parent is None or parent.deleted:
+        return Verdict.STALE
+    return update_verdict(actor, parent, {"photo"})
+
+
 def delete_verdict(actor: Actor, record: Record) -> Verdict:
-    """Office deletes anything it can read; authors their comments and photos; inspectors their drafts."""
+    """Office deletes anything it can read; authors their comments and photos (a photo while its parent takes photos); inspectors their drafts."""
     if not can_read(actor, record):
         return Verdict.FORBIDDEN
     if actor.is_office:
         return Verdict.ALLOWED
     if record.type in ("comment", "photo") and record.owner_id == actor.user_id:
-        return Verdict.ALLOWED
+        return authors_verdict(actor, record)
     if record.type == "inspection" and actor.role == "inspector" and record.owner_id == actor.user_id:
         return Verdict.ALLOWED if record.fields.get("status") == "draft" else Verdict.STALE
     return Verdict.FORBIDDEN

@@ -14,7 +14,8 @@ from server.models import LoginFailure, Record
 from server.services import records
 from tests.helpers import jpeg_bytes, sha
 
-LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
+# Long enough ago that authentication writes the time again, well within the idle limit (DEVICE_IDLE_DAYS).
+AN_HOUR_AGO = datetime.now(UTC) - timedelta(hours=1)
 
 
 def last_seen(app, device_id: str) -> datetime:
@@ -26,7 +27,7 @@ def last_seen(app, device_id: str) -> datetime:
 
 def forget_last_seen(app, device_id: str) -> None:
     with app.app_context():
-        db.session.execute(update(DeviceRow).where(DeviceRow.id == device_id).values(last_seen_at=LONG_AGO))
+        db.session.execute(update(DeviceRow).where(DeviceRow.id == device_id).values(last_seen_at=AN_HOUR_AGO))
         db.session.commit()
         db.session.remove()
 

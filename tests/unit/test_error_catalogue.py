@@ -13,6 +13,7 @@ STABLE_CODES = {
     "bad_credentials",
     "missing_token",
     "invalid_token",
+    "token_expired",
     "forbidden",
     "not_found",
     "conflict",
