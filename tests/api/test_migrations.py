@@ -18,7 +18,7 @@ from tests.conftest import TEST_CONFIG, TEST_DATABASE_URL, empty_postgres
 from tests.helpers import Device
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-# What release 3991fb5 left in the dumps (tests/fixtures/make_release_dumps.py made them).
+# What release 83eefa5 left in the dumps (tests/fixtures/make_release_dumps.py made them).
 RELEASE_ROWS = {
     "records": 77,
     "scope_exits": 2,
@@ -43,7 +43,7 @@ def load_release_dump(instance_path: Path) -> None:
     if TEST_DATABASE_URL:
         empty_postgres()
         # pg_dump's output verbatim, less psql's own commands (\restrict), which only psql understands.
-        dump = "\n".join(line for line in (FIXTURES / "release-3991fb5-postgresql.sql").read_text().splitlines() if not line.startswith("\\"))
+        dump = "\n".join(line for line in (FIXTURES / "release-83eefa5-postgresql.sql").read_text().splitlines() if not line.startswith("\\"))
         engine = create_engine(database_url(instance_path))
         with engine.begin() as connection:
             connection.exec_driver_sql(dump)
@@ -51,7 +51,7 @@ def load_release_dump(instance_path: Path) -> None:
     else:
         instance_path.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(instance_path / "estate-patrol.sqlite3")
-        connection.executescript((FIXTURES / "release-3991fb5-sqlite.sql").read_text())
+        connection.executescript((FIXTURES / "release-83eefa5-sqlite.sql").read_text())
         connection.close()
 
 
@@ -81,7 +81,7 @@ def schema_differences() -> list:
         return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
 
 
-def test_a_database_made_by_release_3991fb5_upgrades_at_start_with_every_row_kept(instance_path):
+def test_a_database_made_by_release_83eefa5_upgrades_at_start_with_every_row_kept(instance_path):
     load_release_dump(instance_path)
     before = every_row(instance_path)
     assert {table: len(rows) for table, rows in before.items()} == RELEASE_ROWS
