@@ -121,6 +121,45 @@ def test_a_database_made_by_release_83eefa5_upgrades_at_start_with_every_row_kep
         db.engine.dispose()
 
 
+def test_an_open_finding_an_earlier_release_let_a_company_read_leaves_that_companys_phones(instance_path):
+    """Issue #17: the release keyed an open finding naming a company to that company; the upgrade takes it back."""
+    load_release_dump(instance_path)
+    engine = create_engine(database_url(instance_path))
+    with engine.begin() as connection:
+        company = connection.execute(text("SELECT company_id FROM users WHERE username = 'fireco'")).scalar_one()
+        finding = (
+            connection.execute(
+                text(
+                    "SELECT r.id FROM records r JOIN records p ON p.parent_id = r.id WHERE r.type = 'finding' AND r.company_id IS NULL AND p.type = 'photo'"
+                )
+            )
+            .scalars()
+            .first()
+        )
+        # What the release stored for an open finding an inspector created naming the company: the key on it and its photos.
+        connection.execute(text("UPDATE records SET company_id = :company WHERE id = :id OR parent_id = :id"), {"company": company, "id": finding})
+        counter = connection.execute(text("SELECT value FROM change_counter")).scalar_one()
+        family = set(connection.execute(text("SELECT id FROM records WHERE id = :id OR parent_id = :id"), {"id": finding}).scalars())
+    engine.dispose()
+
+    app = create_app(TEST_CONFIG)
+
+    with app.app_context():
+        keys = db.session.execute(text("SELECT company_id FROM records WHERE id = :id OR parent_id = :id"), {"id": finding}).scalars().all()
+        assert keys and all(key is None for key in keys)
+        db.session.remove()
+    client = app.test_client()
+    response = client.post("/api/v1/auth/login", json={"username": "fireco", "password": "demo-patrol", "device_name": "a phone of before"})
+    contractor = Device(client, response.get_json())
+    page = contractor.get(f"/sync/pull?since={counter}").get_json()
+    revoked = {change["id"] for change in page["changes"] if change.get("revoked")}
+    assert family <= revoked
+    assert finding not in contractor.sync_down()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_models_and_migrations_agree(app):
     with app.app_context():
         assert schema_differences() == []
