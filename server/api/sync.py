@@ -10,7 +10,7 @@ from server.api.payload import read_json
 from server.errors import PayloadTooLarge, Unprocessable
 from server.extensions import db
 from server.models import utcnow
-from server.services import pull, records
+from server.services import mutations, pull
 
 bp = Blueprint("sync", __name__)
 
@@ -33,13 +33,13 @@ def push():
     received_at = utcnow()
     for attempt in range(RETRIES):
         try:
-            results = records.apply_batch(current_actor(), batch["mutations"], batch["sent_at"], received_at)
+            results = mutations.apply_batch(current_actor(), batch["mutations"], batch["sent_at"], received_at)
             db.session.commit()
             break
         except OperationalError as error:
             # PostgreSQL may pick this request as a deadlock victim; it is safe to run again.
             db.session.rollback()
-            records.forget_batch()
+            mutations.forget_batch()
             if attempt == RETRIES - 1 or not is_retryable(error):
                 raise
     # The results are built as plain JSON by the service; PushResultSchema documents them (OpenAPI)
