@@ -21,6 +21,7 @@ from server.services.mutations import Batch, apply_server_edit
 
 PASSWORD = "demo-patrol"
 SITE_NAME = "Harbour View Gardens"
+COMPANY_TRADES = {"Safeguard Fire Services": "fire", "Evergreen Landscaping": "greening"}
 
 
 def seed() -> list[tuple[str, str]]:
@@ -37,11 +38,13 @@ def seed() -> list[tuple[str, str]]:
         ("greenco", "contractor", "Zhao Min (Evergreen)", "Evergreen Landscaping"),
     ]
     made = {}
+    writer = DemoWriter(made)
     for username, role, name, company in users:
         if db.session.execute(select(User).where(User.username == username)).scalar_one_or_none():
             raise RuntimeError(f"user {username} exists already; seed the demo into a fresh database")
+        if company:  # the office enters the company before its people get accounts, so the admin is its author
+            writer.put("company", {"name": company, "trade": COMPANY_TRADES[company]})
         made[username] = accounts.create_user(username, role, PASSWORD, name=name, company=company)
-    writer = DemoWriter(made)
     estate = build_estate(writer)
     build_templates(writer)
     build_findings(writer, estate, made, lobby_round=build_inspection(writer, estate))

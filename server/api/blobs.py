@@ -27,8 +27,8 @@ def read_blob(sha256: str):
 
 
 def head_blob(sha256: str):
-    """Upload-Offset (bytes held) and Upload-Length (total), or 404 when nothing is held."""
-    state = blobs.upload_state(checked_name(sha256))
+    """Upload-Offset (bytes held) and Upload-Length (total), or 404 when nothing is held or the caller may not know of it."""
+    state = blobs.head_state(current_actor(), checked_name(sha256))
     if state is None:
         return Response(status=404)
     held, total = state
@@ -55,7 +55,7 @@ def patch_blob(sha256: str):
             current_actor(), name, request.mimetype, request.headers.get("Upload-Offset"), request.headers.get("Upload-Length"), request.get_data()
         )
     finally:
-        db.session.commit()  # who uploaded what is kept even when a chunk is refused
+        db.session.commit()  # a completed blob and its uploaders; a refused chunk wrote nothing to the database
     return Response(status=204, headers={"Upload-Offset": str(offset)})
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 from schemas.api import DeviceListSchema, DeviceSchema, NewUserSchema, UserListSchema, UserSchema
 from schemas.fields import UUID_PATTERN
-from server.api.guard import login_required
+from server.api.guard import current_actor, login_required
 from server.api.payload import read_json
 from server.errors import NotFound
 from server.extensions import db
@@ -16,8 +16,8 @@ bp = Blueprint("devices", __name__)
 @bp.get("/users")
 @login_required("office", "admin")
 def list_users():
-    """Every user, by username: the names the office screens show for user ids."""
-    return UserListSchema().dump({"users": accounts.list_users()})
+    """The users the caller works with (all of them for office not limited to sites), by username: the names the office screens show."""
+    return UserListSchema().dump({"users": accounts.list_users(current_actor())})
 
 
 @bp.post("/users")
@@ -33,16 +33,16 @@ def add_user():
 @bp.get("/devices")
 @login_required("office", "admin")
 def list_devices():
-    """Every device session, newest first."""
-    return DeviceListSchema().dump({"devices": accounts.list_devices()})
+    """The device sessions of the users the caller may list, newest first."""
+    return DeviceListSchema().dump({"devices": accounts.list_devices(current_actor())})
 
 
 @bp.delete("/devices/<device_id>")
 @login_required("office", "admin")
 def revoke_device(device_id: str):
-    """Revoke a device: its token stops working at once."""
+    """Revoke a device of a user the caller may list: its token stops working at once."""
     if not UUID_PATTERN.match(device_id):
         raise NotFound("There is no such device.")
-    device = accounts.revoke_device(device_id.lower())
+    device = accounts.revoke_device(device_id.lower(), current_actor())
     db.session.commit()
     return DeviceSchema().dump(device)

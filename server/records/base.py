@@ -83,6 +83,13 @@ class Rights:
     delete: Callable
 
 
+def company_key(record_type: "RecordType", fields: dict) -> str | None:
+    """The company scope key of an ON_SITE record: its company field, unless its status keeps it from that company."""
+    if record_type.company_field is None or fields.get("status") in record_type.unassigned_statuses:
+        return None
+    return fields.get(record_type.company_field)
+
+
 @dataclass(frozen=True)
 class RecordType:
     """Everything the server knows about one record type."""
@@ -95,6 +102,7 @@ class RecordType:
     references: dict[str, str] = field(default_factory=dict)  # field -> the type of record it names
     same_site: tuple[str, ...] = ()  # references that must be on the record's own site
     company_field: str | None = None  # ON_SITE: the field whose company the record is given to
+    unassigned_statuses: tuple[str, ...] = ()  # with company_field: statuses in which that company does not read it yet
     parent_field: str | None = None  # ON_SITE: the field naming the record it hangs under (an area's parent)
     fixed_fields: tuple[str, ...] = ()  # set on create, never changed after
     owner_field: str | None = None  # names its author; the server sets it to the creator
@@ -105,6 +113,7 @@ class RecordType:
     kept_maps: tuple[str, ...] = ()  # merged maps stored as an object even when empty
     blob_field: str | None = None  # the field naming its image, copied to the row's blob column
     # Checks, each optional, each raising Rejected:
+    check_create: Callable | None = None  # (actor, fields), on a create before its place and rights
     check_change: Callable | None = None  # (record, changed field names), on an update before its rights
     check_values: Callable | None = None  # (batch, fields, written paths), on create and after an update's merge
     status_needs: Callable | None = None  # (record_id, fields, target status): what a status requires

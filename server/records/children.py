@@ -6,6 +6,8 @@ edits and deletes it.
 """
 
 from schemas.records.children import CommentFields, PhotoFields
+from server.extensions import db
+from server.models import Record
 from server.records.base import ON_PARENT, Reads, RecordType, Rights, author_only
 from server.records.read import THEIR_COMPANY, THEIR_SITES
 from server.services.actor import Actor
@@ -30,6 +32,18 @@ def photo_creates(actor: Actor, site_id: str | None, parent) -> Verdict:
     return update_verdict(actor, parent, {"photo"})
 
 
+def photo_author_only(actor: Actor, record, changed: set[str] | None = None) -> Verdict:
+    """Its author changes or deletes a photo (and office staff), only while a photo could still be added to its parent."""
+    from server.services.rights import update_verdict  # the rights read this registry; imported when called
+
+    if record.owner_id != actor.user_id:
+        return Verdict.FORBIDDEN
+    parent = db.session.get(Record, record.parent_id) if record.parent_id else None
+    if parent is None or parent.deleted:
+        return Verdict.STALE
+    return update_verdict(actor, parent, {"photo"})
+
+
 COMMENT = RecordType(
     "comment",
     CommentFields,
@@ -46,7 +60,7 @@ PHOTO = RecordType(
     PhotoFields,
     ON_PARENT,
     LIKE_ITS_PARENT,
-    Rights(create=photo_creates, update=author_only, delete=author_only),
+    Rights(create=photo_creates, update=photo_author_only, delete=photo_author_only),
     fixed_fields=("blob", "parent_type", "parent_id"),
     children=("comment",),
     blob_field="blob",

@@ -15,6 +15,12 @@ from sync.workflow import FINDING_WORKFLOW, Verdict
 # Fields each role may change on a finding it can write. "photo" stands for adding a photo.
 INSPECTOR_FIELDS = frozenset({"title", "description", "severity", "photo"})
 CONTRACTOR_FIELDS = frozenset({"status", "fix_note", "photo"})
+# A contractor's evidence (its note, its photos) is written only while the work is open;
+# once the finding is fixed, closed or cancelled it is frozen for all but office.
+CONTRACTOR_EVIDENCE = frozenset({"fix_note", "photo"})
+CONTRACTOR_WORK_STATUSES = ("assigned", "in_progress")
+# Finding fields that only office sets: the assignment. Refused on anyone else's create.
+OFFICE_FIELDS = ("company_id", "due_date")
 
 
 def finding_updates(actor: Actor, record, changed: set[str]) -> Verdict:
@@ -24,8 +30,20 @@ def finding_updates(actor: Actor, record, changed: set[str]) -> Verdict:
             return Verdict.FORBIDDEN
         return Verdict.ALLOWED if record.fields.get("status") == "open" else Verdict.STALE
     if actor.is_contractor:
-        return Verdict.ALLOWED if changed <= CONTRACTOR_FIELDS else Verdict.FORBIDDEN
+        if not changed <= CONTRACTOR_FIELDS:
+            return Verdict.FORBIDDEN
+        if changed & CONTRACTOR_EVIDENCE and record.fields.get("status") not in CONTRACTOR_WORK_STATUSES:
+            return Verdict.STALE
+        return Verdict.ALLOWED
     return Verdict.FORBIDDEN
+
+
+def only_office_assigns(actor: Actor, fields: dict) -> None:
+    """A create by anyone but office staff names no company and no due date."""
+    if actor.is_office:
+        return
+    if forbidden := [name for name in OFFICE_FIELDS if fields.get(name) is not None]:
+        raise Rejected("forbidden", "Only office assigns a finding.", {name: ["Set by office when it assigns."] for name in forbidden})
 
 
 def reassignment(actor: Actor, record, changed: set[str]) -> str | None:
@@ -59,10 +77,12 @@ FINDING = RecordType(
     references={"site_id": "site", "area_id": "area", "checkpoint_id": "checkpoint", "inspection_id": "inspection", "company_id": "company"},
     same_site=("area_id", "checkpoint_id"),
     company_field="company_id",
+    unassigned_statuses=("open",),  # its company reads it (and what hangs on it) once office has assigned it
     fixed_fields=("created_by", "reported_at"),
     owner_field="created_by",
     workflow=FINDING_WORKFLOW,
     children=("photo", "comment"),
+    check_create=only_office_assigns,
     status_needs=status_needs,
     implied_status=reassignment,
 )

@@ -25,6 +25,9 @@ from server.services.mutations import apply_server_edit
 FAILURE_WINDOW = timedelta(minutes=1)
 MAX_FAILURES = 10
 SYSTEM_DEVICE = "00000000-0000-0000-0000-000000000000"
+# The author of records made from the shell (create-user's companies and sites): no user has this id,
+# so such a record is nobody's own, and only office may change it.
+SYSTEM_USER = "00000000-0000-0000-0000-000000000000"
 
 password_hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures take as long.
@@ -102,13 +105,49 @@ def authenticate(token: str | None) -> tuple[Actor, Device]:
     return actor, device
 
 
-def list_users() -> list[dict]:
-    return [user_json(user) for user in db.session.execute(select(User).order_by(User.username)).scalars()]
+def list_users(viewer: Actor) -> list[dict]:
+    """The users the viewer may see (`visible_users`), by username."""
+    visible = visible_users(viewer)
+    users = db.session.execute(select(User).order_by(User.username)).scalars()
+    return [user_json(user) for user in users if visible is None or user.id in visible]
 
 
-def list_devices() -> list[dict]:
+def list_devices(viewer: Actor) -> list[dict]:
+    """The device sessions of the users the viewer may see, newest first."""
+    visible = visible_users(viewer)
     rows = db.session.execute(select(Device, User).join(User, User.id == Device.user_id).order_by(Device.created_at.desc())).all()
-    return [device_json(device, user) for device, user in rows]
+    return [device_json(device, user) for device, user in rows if visible is None or user.id in visible]
+
+
+def visible_users(viewer: Actor) -> set[str] | None:
+    """Ids of the people an office user limited to some sites works with; None for every user.
+
+    They are the users who work on one of its sites: those limited to one of
+    them, those limited to no site (they work on every site, these included),
+    and the contractors of companies with a finding assigned on one of them
+    (past or present: a closed job is still theirs).
+    """
+    if viewer.site_ids is None:
+        return None
+    limits: dict[str, set[str]] = {}
+    for user_id, site_id in db.session.execute(select(UserSite.user_id, UserSite.site_id)):
+        limits.setdefault(user_id, set()).add(site_id)
+    companies = set(
+        db.session.execute(
+            select(Record.company_id).where(
+                Record.type == "finding", Record.deleted.is_(False), Record.company_id.is_not(None), Record.site_id.in_(sorted(viewer.site_ids))
+            )
+        ).scalars()
+    )
+    visible = set()
+    for user_id, role, company_id in db.session.execute(select(User.id, User.role, User.company_id)):
+        if role == "contractor":
+            works_here = company_id in companies
+        else:
+            works_here = user_id not in limits or bool(limits[user_id] & viewer.site_ids)
+        if works_here or user_id == viewer.user_id:
+            visible.add(user_id)
+    return visible
 
 
 def device_json(device: Device, user: User) -> dict:
@@ -122,9 +161,11 @@ def device_json(device: Device, user: User) -> dict:
     }
 
 
-def revoke_device(device_id: str) -> dict:
+def revoke_device(device_id: str, viewer: Actor | None = None) -> dict:
+    """Revoke a device session; with a viewer, only one of a user it may see (`visible_users`)."""
     device = db.session.get(Device, device_id)
-    if device is None:
+    visible = visible_users(viewer) if viewer is not None else None
+    if device is None or (visible is not None and device.user_id not in visible):
         raise NotFound("There is no such device.")
     if device.revoked_at is None:
         device.revoked_at = utcnow()
@@ -198,9 +239,9 @@ def find_or_create_named(record_type: str, name: str) -> Record:
 
 
 def create_system_record(record_type: str, fields: dict, record_id: str | None = None) -> Record:
-    """A record made from the shell (create-user, the demo's companies), written as a push would be, by the system device."""
+    """A record made from the shell (create-user), written as a push would be: by the system device, its author the system user."""
     record_id = record_id or str(uuid.uuid4())
-    system = Actor(user_id=None, role="admin", device_id=SYSTEM_DEVICE)
+    system = Actor(user_id=SYSTEM_USER, role="admin", device_id=SYSTEM_DEVICE)
     result = apply_server_edit(system, record_type, fields, record_id=record_id)
     if result["status"] != "applied":
         raise ValueError(f"the {record_type} was refused: {result.get('error', result)}")

@@ -93,19 +93,39 @@ def upload_state(sha256: str) -> tuple[int, int] | None:
     return None
 
 
+def head_state(actor: Actor, sha256: str) -> tuple[int, int] | None:
+    """What HEAD tells: the upload state, to a caller who may read the blob or is sending it; None otherwise.
+
+    Answering anyone else would tell them a photo with that hash exists.
+    """
+    state = upload_state(sha256)
+    if state is None:
+        return None
+    if may_read(actor, sha256) or actor.device_id in partial_senders(sha256):
+        return state
+    return None
+
+
 def put_blob(actor: Actor, sha256: str, content_type: str | None, data: bytes) -> bool:
-    """Store a whole upload; True when it was new, False when it was stored already."""
+    """Store a whole upload; True when it was new, False when it was stored already.
+
+    The caller becomes an uploader (who may read the blob back) only by
+    sending bytes that hash to its name, stored already or not.
+    """
     check_content_type(content_type)
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge("A photo is at most 20 MiB.")
-    note_uploader(actor, sha256)
     if db.session.get(Blob, sha256) is not None:
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise Unprocessable("The bytes do not hash to the blob's name.", code="hash_mismatch")
+        note_uploader(actor.device_id, sha256)
         return False
     with blob_lock(sha256):
         stored = store_verified(sha256, data)
         partial_path(sha256).unlink(missing_ok=True)  # a whole upload replaces one in progress
         partial_meta_path(sha256).unlink(missing_ok=True)
-        return stored
+    note_uploader(actor.device_id, sha256)
+    return stored
 
 
 def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text: str | None, length_text: str | None, chunk: bytes) -> int:
@@ -116,10 +136,10 @@ def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text:
         raise PayloadTooLarge("A photo is at most 20 MiB.")
     if length == 0:
         raise Unprocessable("An empty file is not a photo.", code="invalid_image")
-    note_uploader(actor, sha256)
     with blob_lock(sha256):
         blob = db.session.get(Blob, sha256)
-        if blob is not None:
+        # To a caller who may not read it, a stored blob is as good as absent: it sends the bytes like anyone.
+        if blob is not None and may_read(actor, sha256):
             if offset != blob.length:
                 raise Conflict("The blob is complete on the server.", headers={"Upload-Offset": str(blob.length)}, code="offset_mismatch")
             return blob.length
@@ -135,9 +155,11 @@ def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text:
         if held == 0 and len(chunk) == length:  # the whole photo in one chunk: nothing to keep for a resume
             store_verified(sha256, chunk)
             meta.unlink(missing_ok=True)
+            note_uploader(actor.device_id, sha256)
             return length
         part.parent.mkdir(parents=True, exist_ok=True)
-        meta.write_text(json.dumps({"length": length, "content_type": content_type}))
+        senders = sorted(set(partial_senders(sha256) if held else ()) | {actor.device_id})
+        meta.write_text(json.dumps({"length": length, "content_type": content_type, "senders": senders}))
         with open(part, "ab") as handle:
             handle.write(chunk)
             handle.flush()
@@ -151,7 +173,17 @@ def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text:
         finally:
             part.unlink(missing_ok=True)
             meta.unlink(missing_ok=True)
+        for device_id in senders:  # together they sent bytes that hash to the name
+            note_uploader(device_id, sha256)
         return held
+
+
+def partial_senders(sha256: str) -> list[str]:
+    """The devices that sent chunks of an upload in progress (kept beside it until it completes)."""
+    meta = partial_meta_path(sha256)
+    if not meta.exists() or not partial_path(sha256).exists():
+        return []
+    return json.loads(meta.read_text()).get("senders", [])
 
 
 def header_int(text: str | None, name: str) -> int:
@@ -160,11 +192,12 @@ def header_int(text: str | None, name: str) -> int:
     return int(text)
 
 
-def note_uploader(actor: Actor, sha256: str) -> None:
-    if db.session.get(BlobUploader, (sha256, actor.device_id)) is None:
+def note_uploader(device_id: str, sha256: str) -> None:
+    """A device sent bytes that hash to the blob's name: it may read the blob back."""
+    if db.session.get(BlobUploader, (sha256, device_id)) is None:
         try:
             with db.session.begin_nested():
-                db.session.add(BlobUploader(sha256=sha256, device_id=actor.device_id))
+                db.session.add(BlobUploader(sha256=sha256, device_id=device_id))
         except IntegrityError:
             pass
 

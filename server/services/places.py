@@ -11,7 +11,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Record, ScopeExit
 from server.records import REGISTRY
-from server.records.base import ON_PARENT, ON_SITE, OWN_COMPANY, OWN_SITE, Rejected
+from server.records.base import ON_PARENT, ON_SITE, OWN_COMPANY, OWN_SITE, Rejected, company_key
 
 
 def resolve_place(batch, record_type: str, record_id: str, fields: dict) -> dict:
@@ -27,7 +27,7 @@ def resolve_place(batch, record_type: str, record_id: str, fields: dict) -> dict
         place["company_id"] = record_id
     elif declared.place == ON_SITE:
         place["site_id"] = fields["site_id"]
-        place["company_id"] = fields.get(declared.company_field) if declared.company_field else None
+        place["company_id"] = company_key(declared, fields)
         place["parent_id"] = fields.get(declared.parent_field) if declared.parent_field else None
         for field_name in declared.same_site:
             target_type = declared.references[field_name]

@@ -17,6 +17,7 @@ from server.errors import validation_fields
 from server.extensions import db
 from server.models import ConflictEntry, Record, utcnow
 from server.records import REGISTRY, RecordType, Rejected
+from server.records.base import company_key
 from server.services import rights
 from server.services.actor import Actor
 from server.services.places import move_record, resolve_place
@@ -57,6 +58,8 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         if fields.get(owner_field) not in (None, actor.user_id):
             raise Rejected("forbidden", f"{owner_field} can only name yourself.", {owner_field: ["Not your user id."]})
         fields[owner_field] = actor.user_id
+    if declared.check_create:
+        declared.check_create(actor, fields)
     if declared.workflow:
         fields["status"] = initial_status(actor, declared, fields.get("status"))
     for name in declared.edit_time_fields:
@@ -170,6 +173,9 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
             place = resolve_place(batch, record.type, record.id, new_fields)
             if place["site_id"] is not None and not actor.covers_site(place["site_id"]):
                 raise Rejected("forbidden", "You may not move this record to a site outside yours.", {"site_id": ["Not one of your sites."]})
+            move_record(record, place, changes)
+        elif target is not None and declared.unassigned_statuses:  # a status move may bring it to its company, or take it away
+            place = {"site_id": record.site_id, "company_id": company_key(declared, new_fields), "parent_id": record.parent_id}
             move_record(record, place, changes)
         record.fields, record.version, record.updated_at = new_fields, version, utcnow()
         changes.add(record)
