@@ -118,6 +118,7 @@ class RecordType:
     check_values: Callable | None = None  # (batch, fields, written paths), on create and after an update's merge
     status_needs: Callable | None = None  # (record_id, fields, target status): what a status requires
     implied_status: Callable | None = None  # (actor, record, changed) -> a status a change moves the record to, or None
+    stale_change: Callable | None = None  # (record, changed, target status) -> True: the change no longer fits its status, a conflict
 
 
 # Shared rights.

@@ -46,11 +46,23 @@ def only_office_assigns(actor: Actor, fields: dict) -> None:
         raise Rejected("forbidden", "Only office assigns a finding.", {name: ["Set by office when it assigns."] for name in forbidden})
 
 
+REASSIGNABLE = ("assigned", "in_progress")  # a company's work not yet reported done
+
+
 def reassignment(actor: Actor, record, changed: set[str]) -> str | None:
     """Office staff giving an assigned finding to another company assign it again."""
-    if actor.is_office and "company_id" in changed and record.fields.get("status") in ("assigned", "in_progress"):
+    if actor.is_office and "company_id" in changed and record.fields.get("status") in REASSIGNABLE:
         return "assigned"
     return None
+
+
+def company_changed_after_the_work(record, changed: set[str], target: str | None) -> bool:
+    """A finding fixed, closed or cancelled keeps the company that did (or did not do) the work.
+
+    Only a move back to assigned (a fix sent back, a reopening) gives it to
+    another company; before the assignment office may name one ahead.
+    """
+    return "company_id" in changed and target != "assigned" and record.fields.get("status") not in ("open", *REASSIGNABLE)
 
 
 def status_needs(record_id: str, fields: dict, target: str) -> None:
@@ -85,4 +97,5 @@ FINDING = RecordType(
     check_create=only_office_assigns,
     status_needs=status_needs,
     implied_status=reassignment,
+    stale_change=company_changed_after_the_work,
 )

@@ -147,6 +147,8 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
             raise Rejected("forbidden", f"You may not set this {record.type} to {target}.", {"status": ["Not allowed for your role."]})
         if move is Verdict.STALE:
             status_lost, target = True, None
+    if declared.stale_change and declared.stale_change(record, changed, target):
+        return conflict_result(mutation["mid"], record, sorted(changed))
 
     state = FieldsState(record.version, current, decode_stamps(record.stamps, record.fields))
     merged, merge = apply_edit(state, incoming, stamp, mutation.get("base_version"))

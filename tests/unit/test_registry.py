@@ -40,7 +40,7 @@ def test_a_type_declares_its_place_reads_and_rights(name):
     assert isinstance(record_type.rights, Rights), f"{name}: rights"
     for verdict in ("create", "update", "delete"):
         assert callable(getattr(record_type.rights, verdict)), f"{name}: rights.{verdict}"
-    for hook in ("check_create", "check_change", "check_values", "status_needs", "implied_status"):
+    for hook in ("check_create", "check_change", "check_values", "status_needs", "implied_status", "stale_change"):
         assert getattr(record_type, hook) is None or callable(getattr(record_type, hook)), f"{name}: {hook}"
 
 
@@ -112,6 +112,7 @@ def test_a_type_with_a_status_has_a_workflow_with_the_same_statuses(name):
     if "status" not in fields:
         assert record_type.workflow is None and name not in WORKFLOWS, f"{name} has a workflow but no status field"
         assert record_type.status_needs is None and record_type.implied_status is None, f"{name}: status checks without a status"
+        assert record_type.stale_change is None, f"{name}: stale_change is told the status a change moves to; it has none"
         assert not record_type.unassigned_statuses, f"{name}: unassigned_statuses without a status"
         return
     assert isinstance(record_type.workflow, Workflow), f"{name} has a status field: declare its workflow (sync/workflow.py)"
