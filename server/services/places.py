@@ -33,10 +33,23 @@ def resolve_place(batch, record_type: str, record_id: str, fields: dict) -> dict
             target_type = declared.references[field_name]
             if fields.get(field_name) and batch.require(fields[field_name], target_type, field_name).site_id != fields["site_id"]:
                 raise Rejected("invalid", f"The {target_type} is on another site.", {field_name: ["On another site."]})
+        if declared.parent_field and declared.references[declared.parent_field] == declared.name and fields.get(declared.parent_field):
+            check_no_loop(batch, declared.name, record_id, fields[declared.parent_field], declared.parent_field)
     elif declared.place == ON_PARENT:
         parent = batch.require(fields["parent_id"], fields["parent_type"], "parent_id")
         place.update(site_id=parent.site_id, company_id=parent.company_id, parent_id=parent.id, parent=parent)
     return place
+
+
+def check_no_loop(batch, record_type: str, record_id: str, parent_id: str, field_name: str) -> None:
+    """A record of a tree (an area) may not hang under itself or anything below it."""
+    seen = set()
+    while parent_id and parent_id not in seen:
+        if parent_id == record_id:
+            raise Rejected("invalid", f"The {record_type} would hang under itself.", {field_name: [f"Is this {record_type} or one below it."]})
+        seen.add(parent_id)
+        parent = batch.referenced.get(parent_id) or db.session.get(Record, parent_id)
+        parent_id = parent.parent_id if parent is not None else None
 
 
 def move_record(record: Record, place: dict, changes) -> None:
