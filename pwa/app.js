@@ -81,8 +81,8 @@ ROLES.admin = ROLES.office;
 async function route() {
   const session = await db.getMeta('session');
   nav.hidden = !session;
-  if (!session) {
-    renderLogin(main, { onLoggedIn, onLanguage: () => { drawChrome(); route(); } });
+  if (!session || location.hash === '#/relogin') {
+    renderLogin(main, { onLoggedIn, onLanguage: () => { drawChrome(); route(); }, username: session?.user.username });
     return;
   }
   const role = ROLES[session.user.role];

@@ -143,7 +143,7 @@ async function syncOnce() {
       await refreshUsers();
       const waiting = await pendingCounts();
       if (!waiting.changes && !waiting.photos) await db.setMeta('lastSyncAt', new Date().toISOString());
-      update({ phase: 'idle', online: true, error: null, upload: null });
+      update({ phase: 'idle', online: true, error: null, upload: null, authRequired: false });
     } catch (error) {
       const offline = error instanceof TypeError; // fetch's network failure
       update({ phase: offline ? 'offline' : 'error', online: !offline, upload: null,

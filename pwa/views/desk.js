@@ -141,7 +141,8 @@ export async function renderDeskFinding(main, findingId) {
   const own = photos.filter((photo) => photo.fields.parent_id === findingId && !photo.deleted);
   const column = (title, roles) => h('section', { class: 'photo-column', 'aria-label': title }, h('h2', {}, title),
     h('div', { class: 'photo-row' }, own.filter((photo) => roles.includes(photo.fields.role))
-      .map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob, 'full'), `${title}: ${finding.fields.title}`)))));
+      .map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob, 'full'), `${title}: ${finding.fields.title}`),
+        photo.fields.taken_at ? h('figcaption', { class: 'hint' }, evidenceTime(photo.fields.taken_at, photo.fields.received_at)) : null))));
   const status = finding.fields.status;
   const error = h('p', { class: 'error', role: 'alert' });
   const refresh = () => renderDeskFinding(main, findingId);
@@ -173,7 +174,7 @@ export async function renderDeskFinding(main, findingId) {
       checkpoint ? `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}` : null].filter(Boolean).join(' / ')),
     finding.fields.description ? h('p', {}, finding.fields.description) : null,
     h('p', { class: 'hint' }, [finding.fields.created_by ? t('raised_by_name', { name: nameOf.get(finding.fields.created_by) || '?' }) : null,
-      finding.fields.reported_at ? formatTime(finding.fields.reported_at) : null,
+      evidenceTime(finding.fields.reported_at, finding.fields.received_at),
       item ? t('from_item', { item: localName(item, 'label', 'labels'), template: localName(template.fields) }) : null].filter(Boolean).join(' · '),
       inspection ? [' ', h('a', { href: `#/review/${inspection.id}` }, t('open_inspection'))] : null),
     finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
@@ -189,11 +190,21 @@ export async function renderDeskFinding(main, findingId) {
       } }, t('send_back'))) : null,
     assignForm,
     remarks.length ? [h('h2', {}, t('comments')), h('ul', { class: 'comments', id: 'desk-comments' }, remarks.map((comment) => h('li', {},
-      h('p', { class: 'hint' }, `${nameOf.get(comment.fields.author_id) || '?'} · ${formatTime(comment.fields.created_at)}`),
+      h('p', { class: 'hint' }, `${nameOf.get(comment.fields.author_id) || '?'} · ${evidenceTime(comment.fields.created_at, comment.fields.received_at)}`),
       h('p', {}, comment.fields.body))))] : null,
     editForm(finding, refresh),
     ['open', 'assigned'].includes(status) ? h('button', { type: 'button', class: 'danger', id: 'cancel-finding',
                                                          onclick: () => act({ status: 'cancelled' }) }, t('cancel_finding')) : null);
+}
+
+// sync/clock.py's CLOCK_TOLERANCE: within it a device's clock counts as right.
+const CLOCK_TOLERANCE_MS = 2 * 60 * 1000;
+
+/** A time a device claims for its evidence, with the server's receipt time beside it where they differ by more than clocks may. */
+function evidenceTime(claimed, received) {
+  if (!claimed) return received ? formatTime(received) : null;
+  if (!received || Math.abs(Date.parse(claimed) - Date.parse(received)) <= CLOCK_TOLERANCE_MS) return formatTime(claimed);
+  return `${formatTime(claimed)} (${t('received_by_server', { time: formatTime(received) })})`;
 }
 
 /** Title, description, severity and category, folded away until needed. */

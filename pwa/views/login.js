@@ -9,11 +9,11 @@ function defaultDeviceName() {
   return `${platform} ${new Date().toISOString().slice(0, 10)}`;
 }
 
-export function renderLogin(main, { onLoggedIn, onLanguage }) {
+export function renderLogin(main, { onLoggedIn, onLanguage, username = '' }) {
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h('form', { class: 'stack', novalidate: true },
     h('label', { for: 'username' }, t('username')),
-    h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none' }),
+    h('input', { id: 'username', name: 'username', value: username, autocomplete: 'username', required: true, autocapitalize: 'none' }),
     h('label', { for: 'password' }, t('password')),
     h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
     h('label', { for: 'device-name' }, t('device_name')),

@@ -35,7 +35,8 @@ export async function renderStatusBar(bar) {
   bar.dataset.tone = tone;
   bar.dataset.state = situation;
   replace(bar,
-    h('span', { class: 'status-text' }, text),
+    // Logged out by the server (revoked, or idle too long): the queue stays, and a new login sends it.
+    state.authRequired ? h('a', { href: '#/relogin', class: 'status-text' }, text) : h('span', { class: 'status-text' }, text),
     noticeList.length ? h('a', { href: '#/sync', class: 'status-badge' }, `${t('needs_you')}: ${noticeList.length}`) : null);
 }
 

@@ -16,6 +16,7 @@ class CommentFields(Schema):
     body = Text(required=True, min_length=1)
     author_id = Uuid(allow_none=True)
     created_at = UtcDateTime(as_text=True, allow_none=True)
+    received_at = UtcDateTime(as_text=True, dump_only=True)
 
 
 class PhotoFields(Schema):
@@ -26,4 +27,5 @@ class PhotoFields(Schema):
     role = Text(required=True, validate=validate.OneOf(PHOTO_ROLES))
     caption = Text(max_length=1000, allow_none=True)
     taken_at = UtcDateTime(as_text=True, allow_none=True)
+    received_at = UtcDateTime(as_text=True, dump_only=True)
     location = fields.Nested(LocationSchema, allow_none=True)

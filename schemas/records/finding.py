@@ -25,4 +25,5 @@ class FindingFields(Schema):
     fix_note = Text(allow_none=True)
     created_by = Uuid(allow_none=True)
     reported_at = UtcDateTime(as_text=True, allow_none=True)
+    received_at = UtcDateTime(as_text=True, dump_only=True)  # set by the server (RecordType.receipt_time_of)
     location = fields.Nested(LocationSchema, allow_none=True)

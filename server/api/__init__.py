@@ -1,10 +1,16 @@
 """The JSON API under /api/v1: one module per area, each its own blueprint."""
 
+import os
+
 from flask import Flask
 
 from server.api import auth, blobs, conflicts, devices, labels, openapi, sync
+from server.services import accounts
 
 
 def register_api(app: Flask) -> None:
+    # The device idle limit: the environment, else the instance config; a bad value stops the start, not each request.
+    setting = os.environ.get("DEVICE_IDLE_DAYS") or app.config.get("DEVICE_IDLE_DAYS")
+    app.config["DEVICE_IDLE_DAYS"] = accounts.idle_days_setting(setting)
     for module in (auth, devices, sync, conflicts, blobs, labels, openapi):
         app.register_blueprint(module.bp, url_prefix="/api/v1")

@@ -112,6 +112,10 @@ class RecordType:
     edit_time_fields: tuple[str, ...] = ()  # set to the edit's time on create when left out
     kept_maps: tuple[str, ...] = ()  # merged maps stored as an object even when empty
     blob_field: str | None = None  # the field naming its image, copied to the row's blob column
+    # Evidence whose time the device claims (this field) gets `received_at` beside it on create: the
+    # server's time when it took the record, which no client sets. Where the two differ by more than
+    # the clock tolerance (sync/clock.py), the desk shows both.
+    receipt_time_of: str | None = None
     # Checks, each optional, each raising Rejected:
     check_create: Callable | None = None  # (actor, fields), on a create before its place and rights
     check_change: Callable | None = None  # (record, changed field names), on an update before its rights

@@ -53,6 +53,7 @@ COMMENT = RecordType(
     fixed_fields=("parent_type", "parent_id", "author_id", "created_at"),
     owner_field="author_id",
     edit_time_fields=("created_at",),
+    receipt_time_of="created_at",
 )
 
 PHOTO = RecordType(
@@ -64,4 +65,5 @@ PHOTO = RecordType(
     fixed_fields=("blob", "parent_type", "parent_id"),
     children=("comment",),
     blob_field="blob",
+    receipt_time_of="taken_at",
 )

@@ -92,6 +92,7 @@ FINDING = RecordType(
     unassigned_statuses=("open",),  # its company reads it (and what hangs on it) once office has assigned it
     fixed_fields=("created_by", "reported_at"),
     owner_field="created_by",
+    receipt_time_of="reported_at",
     workflow=FINDING_WORKFLOW,
     children=("photo", "comment"),
     check_create=only_office_assigns,

@@ -10,10 +10,11 @@ the limit holds across workers.
 import hashlib
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
 
 from server.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
@@ -22,6 +23,9 @@ from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
 from server.services.mutations import apply_server_edit
 
+# A device that has not called the server for this many days must log in again (0: never). The
+# instance config or the environment sets DEVICE_IDLE_DAYS; see README, Configuration.
+DEFAULT_IDLE_DAYS = 30
 FAILURE_WINDOW = timedelta(minutes=1)
 MAX_FAILURES = 10
 SYSTEM_DEVICE = "00000000-0000-0000-0000-000000000000"
@@ -100,9 +104,25 @@ def authenticate(token: str | None) -> tuple[Actor, Device]:
     if not rows or rows[0].Device.revoked_at is not None:
         raise Unauthorized("This token is not valid; log in again.", code="invalid_token")
     device, user = rows[0].Device, rows[0].User
+    idle_days = current_app.config.get("DEVICE_IDLE_DAYS", DEFAULT_IDLE_DAYS)
+    last_seen = device.last_seen_at or device.created_at
+    if idle_days and utcnow() - (last_seen if last_seen.tzinfo else last_seen.replace(tzinfo=UTC)) > timedelta(days=idle_days):
+        raise Unauthorized(
+            f"This device has not synced for more than {idle_days} days; log in again (what waits on it is kept).", code="token_expired"
+        )
     sites = frozenset(row.site_id for row in rows if row.site_id is not None) or None
     actor = Actor(user_id=user.id, role=user.role, device_id=device.id, company_id=user.company_id, site_ids=sites)
     return actor, device
+
+
+def idle_days_setting(value) -> int:
+    """DEVICE_IDLE_DAYS as configured (a whole number of days, 0 for no limit); ValueError for anything else."""
+    if value is None or value == "":
+        return DEFAULT_IDLE_DAYS
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+        raise ValueError(f"DEVICE_IDLE_DAYS must be a whole number of days (0 for no limit), not {value!r}")
+    return int(text)
 
 
 def list_users(viewer: Actor) -> list[dict]:

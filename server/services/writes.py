@@ -65,6 +65,9 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
     for name in declared.edit_time_fields:
         if not fields.get(name):
             fields[name] = format_utc(stamp.edited_at)
+    now = utcnow()
+    if declared.receipt_time_of:
+        fields["received_at"] = format_utc(now)  # beside the device's claim, the server's own time
     fields = unflatten(flatten(fields))  # a merged map keeps no cleared (null) keys
     for name in declared.kept_maps:
         fields.setdefault(name, {})
@@ -76,7 +79,6 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         raise Rejected("stale", f"The {place['parent'].type} can no longer take a {declared.name} from you.")
     if declared.check_values:
         declared.check_values(batch, fields, flatten(fields))
-    now = utcnow()
     return {
         "id": mutation["id"],
         "type": declared.name,

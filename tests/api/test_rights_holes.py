@@ -2,7 +2,9 @@
 
 from datetime import date, timedelta
 
-from tests.helpers import jpeg_bytes, sha
+import pytest
+
+from tests.helpers import jpeg_bytes, now_iso, sha
 
 DUE = (date.today() + timedelta(days=3)).isoformat()
 
@@ -241,3 +243,84 @@ def test_claiming_to_upload_a_stored_blob_without_its_bytes_does_not_open_it(ins
     assert contractor_b.client.head(url, headers=contractor_b.headers).status_code == 404
     # sending the real bytes proves it has them: then it may read them back, as any uploader
     assert contractor_b.upload(data).status_code == 200 and contractor_b.download(url).status_code == 200
+
+
+# 7. A device idle for longer than the admin's limit logs in again, and its queued work still goes through.
+
+
+def age_device(app, device_id: str, days: int) -> None:
+    from server.extensions import db
+    from server.models import Device, utcnow
+
+    with app.app_context():
+        device = db.session.get(Device, device_id)
+        device.last_seen_at = utcnow() - timedelta(days=days)
+        db.session.commit()
+
+
+def test_a_device_idle_past_the_limit_gets_token_expired_and_logs_in_again(app, inspector, estate, login):
+    assert app.config["DEVICE_IDLE_DAYS"] == 30  # the default
+    age_device(app, inspector.device_id, 29)
+    assert inspector.pull().status_code == 200  # a long offline shift still syncs (and counts as seen)
+    age_device(app, inspector.device_id, 31)
+    queued = inspector.mutation("finding", estate.finding_fields(title="Found on a long shift"))
+
+    refused = inspector.push_response([queued])
+
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "token_expired"
+    assert inspector.pull().status_code == 401
+    again = login("inspector")
+    assert again.push(queued)[0]["status"] == "applied"  # the same mutation, pushed after the new login
+    assert again.fetch(queued["id"])["fields"]["title"] == "Found on a long shift"
+
+
+def test_the_idle_limit_is_set_by_the_admin_and_zero_turns_it_off(app, inspector, instance_path, monkeypatch):
+    from server import create_app
+    from server.extensions import db
+
+    for setting, days in (("0", 0), ("7", 7)):
+        monkeypatch.setenv("DEVICE_IDLE_DAYS", setting)
+        configured = create_app({"TESTING": True})
+        assert configured.config["DEVICE_IDLE_DAYS"] == days
+        with configured.app_context():
+            db.engine.dispose()
+    monkeypatch.setenv("DEVICE_IDLE_DAYS", "a month")
+    with pytest.raises(ValueError, match="DEVICE_IDLE_DAYS"):
+        create_app({"TESTING": True})
+
+    app.config["DEVICE_IDLE_DAYS"] = 0
+    age_device(app, inspector.device_id, 400)
+    assert inspector.pull().status_code == 200
+
+
+# 4. Times a device claims for its evidence are kept, with the server's receipt time beside them.
+
+
+def test_evidence_keeps_the_devices_claimed_time_and_the_server_records_when_it_arrived(office, inspector, contractor_a, estate):
+    backdated = "2026-01-01T00:00:00.000Z"
+    finding = inspector.create("finding", estate.finding_fields(reported_at=backdated))
+    assign(office, finding, estate.company_a)
+    comment = contractor_a.create("comment", {"parent_type": "finding", "parent_id": finding, "body": "Done last year", "created_at": backdated})
+    photo = contractor_a.create(
+        "photo", {"blob": sha(jpeg_bytes()), "parent_type": "finding", "parent_id": finding, "role": "after", "taken_at": backdated}
+    )
+    before = now_iso()
+
+    seen = office.sync_down()
+
+    for record_id, claim in ((finding, "reported_at"), (comment, "created_at"), (photo, "taken_at")):
+        fields = seen[record_id]["fields"]
+        assert fields[claim] == backdated  # the device's claim, as sent
+        assert backdated < fields["received_at"] <= before  # the server's time, when it took the record
+
+
+def test_no_client_sets_or_changes_the_receipt_time(office, inspector, estate):
+    forged = inspector.push_one("finding", estate.finding_fields(received_at="2026-01-01T00:00:00.000Z"))
+    finding = inspector.create("finding", estate.finding_fields())
+    received = office.fetch(finding)["fields"]["received_at"]
+
+    moved = office.push_one("finding", {"received_at": "2026-01-01T00:00:00.000Z"}, record_id=finding)
+
+    assert forged["status"] == "rejected" and "received_at" in forged["error"]["fields"]
+    assert moved["status"] == "rejected" and "received_at" in moved["error"]["fields"]
+    assert office.fetch(finding)["fields"]["received_at"] == received

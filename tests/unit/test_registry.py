@@ -55,11 +55,14 @@ def test_every_field_a_type_names_is_one_of_its_fields(name):
         "edit_time_fields": set(record_type.edit_time_fields),
         "kept_maps": set(record_type.kept_maps),
     }
-    for single in ("owner_field", "company_field", "parent_field", "blob_field"):
+    for single in ("owner_field", "company_field", "parent_field", "blob_field", "receipt_time_of"):
         if getattr(record_type, single):
             named[single] = {getattr(record_type, single)}
     for piece, fields in named.items():
         assert fields <= names, f"{name}: {piece} names {sorted(fields - names)}, not fields of its schema"
+    if record_type.receipt_time_of:
+        received = record_type.schema().dump_fields.get("received_at")
+        assert received is not None and received.dump_only, f"{name}: receipt_time_of needs a dump-only received_at field"
     assert set(record_type.kept_maps) <= MERGED_MAPS, f"{name}: kept_maps must be maps the merge merges per key"
     assert set(record_type.same_site) <= set(record_type.references), f"{name}: same_site fields must be references"
     for field_name in (record_type.company_field, record_type.parent_field):
