@@ -51,10 +51,11 @@ class Workflow:
     statuses: tuple[str, ...]
     initial: str
     moves: dict[tuple[str, str], frozenset[str]]
+    settled: tuple[str, ...] = ()  # left only by an edit made on the record's current version (a reopening)
     reachable: dict[str, frozenset[str]] = field(init=False, repr=False)  # role -> every status it may move a record to
 
     def __post_init__(self):
-        unknown = {self.initial, *(status for move in self.moves for status in move)} - set(self.statuses)
+        unknown = {self.initial, *self.settled, *(status for move in self.moves for status in move)} - set(self.statuses)
         if unknown:
             raise ValueError(f"moves name statuses not declared: {sorted(unknown)}")
         roles = {role for allowed in self.moves.values() for role in allowed}
@@ -69,7 +70,7 @@ class Workflow:
         return Verdict.STALE
 
 
-FINDING_WORKFLOW = Workflow(("open", "assigned", "in_progress", "fixed", "closed", "cancelled"), "open", FINDING_MOVES)
+FINDING_WORKFLOW = Workflow(("open", "assigned", "in_progress", "fixed", "closed", "cancelled"), "open", FINDING_MOVES, settled=("closed",))
 INSPECTION_WORKFLOW = Workflow(("draft", "submitted", "reviewed"), "draft", INSPECTION_MOVES)
 WORKFLOWS = {"finding": FINDING_WORKFLOW, "inspection": INSPECTION_WORKFLOW}
 

@@ -25,8 +25,6 @@ from sync.merge import FieldsState, FieldStamp, Stamp, apply_edit, flatten, unfl
 from sync.stamps import creation_stamps, decode_stamps, encode_stamps
 from sync.workflow import Verdict
 
-# Fields whose change moves a record to another place (and maybe another audience).
-PLACE_FIELDS = frozenset({"site_id", "area_id", "checkpoint_id", "parent_id", "company_id", "template_id", "inspection_id"})
 MISSING = object()
 
 
@@ -143,7 +141,7 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
     status_lost = False
     if target is not None:
         move = declared.workflow.check(actor.role, old_status, target)
-        if move is Verdict.ALLOWED and old_status == "closed" and mutation.get("base_version") != record.version:
+        if move is Verdict.ALLOWED and old_status in declared.workflow.settled and mutation.get("base_version") != record.version:
             move = Verdict.STALE  # only an edit made on the current version may reopen
         if move is Verdict.FORBIDDEN:
             raise Rejected("forbidden", f"You may not set this {record.type} to {target}.", {"status": ["Not allowed for your role."]})
@@ -173,7 +171,7 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
         db.session.add(conflict_entry(record, conflict))
 
     if version != record.version:
-        if changed & PLACE_FIELDS:
+        if changed & declared.references.keys():  # it may now sit elsewhere, for another audience
             place = resolve_place(batch, record.type, record.id, new_fields)
             if place["site_id"] is not None and not actor.covers_site(place["site_id"]):
                 raise Rejected("forbidden", "You may not move this record to a site outside yours.", {"site_id": ["Not one of your sites."]})
