@@ -1,7 +1,8 @@
 """App shell weight: the bytes a phone downloads on first load, raw and compressed.
 
 Prints a table and a JSON line. The shell is what the service worker caches
-(index page, modules, styles, manifest, icons), as the server lists it.
+(index page, modules, translation catalogs, styles, manifest, icons), as the
+server lists it.
 Flask itself sends these files uncompressed; the gzip column (level 9) is
 what a phone downloads behind a compressing reverse proxy, which a phone
 deployment needs anyway for HTTPS.

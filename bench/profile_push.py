@@ -6,7 +6,7 @@
 Not a timing (the profiler slows Python code several times over, and the
 test client skips HTTP); it prints each area's share of the profiled time,
 by the module that spent it, then the functions with the most time of
-their own. The README's notes on what the push is close to come from here.
+their own. bench/README.md's notes on what the push is close to come from here.
 """
 
 import argparse

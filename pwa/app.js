@@ -1,24 +1,25 @@
 /**
- * The app: shell, routes, and the occasions to sync. Each screen lives in views/.
+ * The app's shell: the roles' screens and bottom bars, the router, and the
+ * occasions to sync. Each area's screens, routes and local changes live in
+ * features/<area>/; this module only puts them together per role.
  */
 
 import * as db from './db.js';
+import { h, replace } from './dom.js';
+import { routes as deskRoutes } from './features/desk/routes.js';
+import { routes as findingRoutes } from './features/findings/routes.js';
+import { routes as inspectionRoutes } from './features/inspection/routes.js';
+import { routes as jobRoutes } from './features/jobs/routes.js';
+import { languageSwitch, renderLogin } from './features/login/login.js';
+import { routes as peopleRoutes } from './features/people/routes.js';
+import { routes as reviewRoutes } from './features/review/routes.js';
+import { routes as setupRoutes } from './features/setup/routes.js';
+import { renderStatusBar } from './features/status/status.js';
+import { routes as statusRoutes } from './features/status/routes.js';
+import { routes as templateRoutes } from './features/templates/routes.js';
 import { currentLanguage, setLanguage, t } from './i18n.js';
 import { applyUpdate, checkForUpdate, onUpdateReady, registerServiceWorker } from './sw-bridge.js';
 import { logout, onChange, startAutoSync, syncNow } from './sync.js';
-import { renderCheckpoint, renderCheckpoints } from './views/checkpoints.js';
-import { renderCompanies } from './views/companies.js';
-import { renderDesk, renderDeskFinding } from './views/desk.js';
-import { h, replace } from './views/dom.js';
-import { renderFinding, renderFindings, renderInspections, renderNewFinding } from './views/findings.js';
-import { renderInspection } from './views/inspection.js';
-import { renderJob, renderJobs } from './views/jobs.js';
-import { languageSwitch, renderLogin } from './views/login.js';
-import { renderConflicts, renderPeople } from './views/people.js';
-import { renderReview, renderReviewInspection } from './views/review.js';
-import { renderLabels, renderSetup, renderSetupRecord } from './views/setup.js';
-import { renderStatusBar, renderSyncView } from './views/status.js';
-import { renderTemplate, renderTemplates } from './views/templates.js';
 
 const main = document.getElementById('main');
 const statusBar = document.getElementById('sync-status');
@@ -26,53 +27,28 @@ const nav = document.getElementById('nav');
 const banner = document.getElementById('banner');
 let storageText = '';
 let rendering = Promise.resolve();
+let currentRole = null;
 
-const syncScreen = async () => renderSyncView(main, { user: (await db.getMeta('session')).user, storage: storageText, onLogout });
+// What every screen is handed: where to draw, and the shell's own pieces.
+const shell = { main, storage: () => storageText, onLogout };
 
-// Each role's screens: its routes, its bottom bar, and where it starts.
+// Each role's screens: its features' routes, its bottom bar, and where it starts.
 const ROLES = {
   inspector: {
     home: '#/checkpoints',
     nav: [['#/checkpoints', 'nav_checkpoints'], ['#/inspections', 'nav_inspections'], ['#/findings', 'nav_findings'], ['#/sync', 'nav_sync']],
-    routes: [
-      [/^#\/checkpoints$/, () => renderCheckpoints(main)],
-      [/^#\/checkpoint\/([\w-]+)$/, (id) => renderCheckpoint(main, id)],
-      [/^#\/inspection\/([\w-]+)$/, (id) => renderInspection(main, id)],
-      [/^#\/inspections$/, () => renderInspections(main)],
-      [/^#\/finding\/new(?:\?(.*))?$/, (query) => renderNewFinding(main, new URLSearchParams(query || ''))],
-      [/^#\/finding\/([\w-]+)$/, (id) => renderFinding(main, id)],
-      [/^#\/findings$/, () => renderFindings(main)],
-      [/^#\/sync$/, syncScreen],
-    ],
+    routes: [...inspectionRoutes, ...findingRoutes, ...statusRoutes],
   },
   office: {
     home: '#/desk',
     nav: [['#/desk', 'nav_desk'], ['#/review', 'nav_review'], ['#/companies', 'nav_companies'], ['#/setup', 'nav_setup'],
       ['#/people', 'nav_people'], ['#/conflicts', 'nav_conflicts'], ['#/sync', 'nav_sync']],
-    routes: [
-      [/^#\/desk$/, () => renderDesk(main)],
-      [/^#\/desk\/([\w-]+)$/, (id) => renderDeskFinding(main, id)],
-      [/^#\/review$/, () => renderReview(main)],
-      [/^#\/review\/([\w-]+)$/, (id) => renderReviewInspection(main, id)],
-      [/^#\/companies$/, () => renderCompanies(main)],
-      [/^#\/setup$/, () => renderSetup(main)],
-      [/^#\/setup\/(\w+)\/([\w-]+)$/, (type, id) => renderSetupRecord(main, type, id)],
-      [/^#\/templates$/, () => renderTemplates(main)],
-      [/^#\/template\/([\w-]+)$/, (id) => renderTemplate(main, id)],
-      [/^#\/labels(?:\?.*)?$/, () => renderLabels(main)],
-      [/^#\/people$/, () => renderPeople(main)],
-      [/^#\/conflicts$/, () => renderConflicts(main)],
-      [/^#\/sync$/, syncScreen],
-    ],
+    routes: [...deskRoutes, ...reviewRoutes, ...setupRoutes, ...templateRoutes, ...peopleRoutes, ...statusRoutes],
   },
   contractor: {
     home: '#/jobs',
     nav: [['#/jobs', 'nav_jobs'], ['#/sync', 'nav_sync']],
-    routes: [
-      [/^#\/jobs$/, () => renderJobs(main)],
-      [/^#\/job\/([\w-]+)$/, (id) => renderJob(main, id)],
-      [/^#\/sync$/, syncScreen],
-    ],
+    routes: [...jobRoutes, ...statusRoutes],
   },
 };
 
@@ -81,6 +57,7 @@ ROLES.admin = ROLES.office;
 async function route() {
   const session = await db.getMeta('session');
   nav.hidden = !session;
+  currentRole = null;
   if (!session || location.hash === '#/relogin') {
     renderLogin(main, { onLoggedIn, onLanguage: () => { drawChrome(); route(); }, username: session?.user.username });
     return;
@@ -93,16 +70,23 @@ async function route() {
     return;
   }
   drawNav(role);
+  currentRole = role;
   const hash = location.hash || role.home;
-  for (const [pattern, render] of role.routes) {
-    const match = hash.match(pattern);
-    if (match) {
-      await render(...match.slice(1));
-      markCurrentNav(hash);
-      return;
-    }
+  const found = findRoute(role, hash);
+  if (!found) {
+    location.hash = role.home;
+    return;
   }
-  location.hash = role.home;
+  await found.route.show(shell, ...found.captures);
+  markCurrentNav(hash);
+}
+
+function findRoute(role, hash) {
+  for (const route of role.routes) {
+    const match = hash.match(route.path);
+    if (match) return { route, captures: match.slice(1) };
+  }
+  return null;
 }
 
 function drawNav(role) {
@@ -169,7 +153,7 @@ async function start() {
   onChange((state) => {
     renderStatusBar(statusBar);
     // Lists show what a sync brought; a form being filled in is left alone.
-    if (state.dataVersion !== shownData && !/^#\/(inspection|finding|desk|review|setup|template)\//.test(location.hash)) {
+    if (state.dataVersion !== shownData && !(currentRole && findRoute(currentRole, location.hash)?.route.form)) {
       shownData = state.dataVersion;
       rerender();
     }

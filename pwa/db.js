@@ -7,7 +7,7 @@
  */
 
 const DB_NAME = 'estate-patrol';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 let opening = null;
 const localChangeListeners = new Set();
 
@@ -16,7 +16,8 @@ export function onLocalChange(listener) {
   localChangeListeners.add(listener);
 }
 
-function upgrade(db, oldVersion) {
+/** Cumulative: a phone on any older version runs every later step, and keeps its data. */
+function upgrade(db, oldVersion, tx) {
   if (oldVersion < 1) {
     db.createObjectStore('records', { keyPath: 'id' }).createIndex('type', 'type');
     db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('record', 'id');
@@ -24,12 +25,17 @@ function upgrade(db, oldVersion) {
     db.createObjectStore('notices', { keyPath: 'id', autoIncrement: true });
     db.createObjectStore('meta', { keyPath: 'key' });
   }
+  if (oldVersion < 2) {
+    // "Children of this record": photos and comments of a finding or inspection, sub-areas of an area.
+    // Records without a parent_id are simply left out of the index.
+    tx.objectStore('records').createIndex('parent', 'fields.parent_id');
+  }
 }
 
 export function openDb() {
   opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+    request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion, request.transaction);
     request.onsuccess = () => {
       const db = request.result;
       // Another tab installed a newer app: let it upgrade, and reopen next time.
@@ -65,8 +71,11 @@ async function read(storeName, fn) {
 }
 
 export const getMeta = async (key) => (await read('meta', (store) => store.get(key)))?.value;
-export const getRecord = (id) => read('records', (store) => store.get(id));
+// Guard: IndexedDB throws a DataError for a missing key (a finding raised outside a checkpoint has none); no id, no record.
+export const getRecord = async (id) => (id == null ? undefined : read('records', (store) => store.get(id)));
 export const recordsOfType = (type) => read('records', (store) => store.index('type').getAll(type));
+/** Every record whose parent_id is `parentId`, deleted ones too (query.js filters). */
+export const recordsWithParent = async (parentId) => (parentId == null ? [] : read('records', (store) => store.index('parent').getAll(parentId)));
 export const getBlob = (sha256) => read('blobs', (store) => store.get(sha256));
 export const outboxEntries = () => read('outbox', (store) => store.getAll());
 export const notices = () => read('notices', (store) => store.getAll());
@@ -136,9 +145,7 @@ export async function applyPulled(changes, cursor) {
   for (const change of changes) {
     if (change.revoked) {
       records.delete(change.id);
-      for (const child of await result(records.getAll())) {
-        if (child.fields?.parent_id === change.id) records.delete(child.id);
-      }
+      for (const key of await result(records.index('parent').getAllKeys(change.id))) records.delete(key);
     } else if (pendingIds.has(change.id)) {
       const local = await result(records.get(change.id));
       records.put({ ...change, fields: { ...change.fields, ...(local?.fields || {}) } });

@@ -20,6 +20,14 @@ fi
 echo "== lint"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# ESLint as tools/eslint/package-lock.json pins it, installed there (not committed); again only when the lock changes.
+ESLINT_DIR=tools/eslint
+if ! cmp -s "$ESLINT_DIR/package-lock.json" "$ESLINT_DIR/node_modules/.installed-lock.json"; then
+  command -v npm >/dev/null || { echo "ESLint needs Node.js 20 and npm." >&2; exit 1; }
+  npm ci --prefix "$ESLINT_DIR" --no-audit --no-fund --loglevel=error >/dev/null
+  cp "$ESLINT_DIR/package-lock.json" "$ESLINT_DIR/node_modules/.installed-lock.json"
+fi
+"$ESLINT_DIR/node_modules/.bin/eslint" .
 
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -2,8 +2,9 @@
 
 Configuration comes from, in order: defaults here, `config.py` in the
 instance folder, the environment (`DATABASE_URL`, `INSTANCE_PATH`,
-`BLOB_FOLDER`), then `test_config`. The secret key is generated into the
-instance folder on first run and never leaves it.
+`BLOB_FOLDER`, `PASSWORD_HASH_PROFILE`), then `test_config`. The secret key is generated into the
+instance folder on first run and never leaves it. Every start upgrades the
+database to the newest migration (`server.schema`).
 """
 
 import os
@@ -11,15 +12,16 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event
 
-from server.extensions import JSON_COLUMNS, db
+from server.extensions import JSON_COLUMNS, db, migrate
 
 MAX_REQUEST_BYTES = 21 * 1024 * 1024  # a 20 MiB photo and its headers; push lowers it to 2 MiB
-SCHEMA_LOCK = 7_345_812  # PostgreSQL advisory lock id: one worker creates the schema at a time
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    from server.services.accounts import DEFAULT_HASH_PROFILE, hasher_for
+
     instance_path = os.environ.get("INSTANCE_PATH")
     app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -27,12 +29,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'estate-patrol.sqlite3'}",
         BLOB_FOLDER=str(Path(app.instance_path) / "blobs"),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        PASSWORD_HASH_PROFILE=DEFAULT_HASH_PROFILE,
     )
     app.config.from_pyfile("config.py", silent=True)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("BLOB_FOLDER"):
         app.config["BLOB_FOLDER"] = os.environ["BLOB_FOLDER"]
+    if os.environ.get("PASSWORD_HASH_PROFILE"):  # an argon2.profiles name; the tests use CHEAPEST
+        app.config["PASSWORD_HASH_PROFILE"] = os.environ["PASSWORD_HASH_PROFILE"]
     if os.environ.get("APP_VERSION_SALT"):  # forces a new app version on the phones without a code change
         app.config["APP_VERSION_SALT"] = os.environ["APP_VERSION_SALT"]
     if test_config:
@@ -42,14 +47,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         engine_options.setdefault("connect_args", {"timeout": 30})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+    hasher_for(app.config["PASSWORD_HASH_PROFILE"])  # a misspelt profile stops the start, not the first login
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     app.json.sort_keys = False
 
+    from server.schema import upgrade_schema
+
     db.init_app(app)
+    migrate.init_app(app, db)
     with app.app_context():
         configure_engine(db.engine)
-        create_schema()
+        try:
+            upgrade_schema()
+        except BaseException:
+            db.engine.dispose()  # a start that fails leaves no connection open
+            raise
 
     from server.api import register_api
     from server.cli import register_cli
@@ -102,20 +115,3 @@ def configure_engine(engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def create_schema() -> None:
-    """Create the tables of a fresh database; several workers may race here safely.
-
-    This is schema version 1: there is no older schema to upgrade yet. The
-    first change to a table adds a migration step here.
-    """
-    from server.models import ChangeCounter
-    from server.services.positions import COUNTER_ID
-
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK})
-        db.metadata.create_all(connection)
-        if connection.execute(select(ChangeCounter.id).where(ChangeCounter.id == COUNTER_ID)).first() is None:
-            connection.execute(insert(ChangeCounter).values(id=COUNTER_ID, value=0))

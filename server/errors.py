@@ -1,9 +1,11 @@
-"""One JSON error body for every error under /api/v1.
+"""The error catalogue, and one JSON error body for every error under /api/v1.
 
-Services raise `ApiError` subclasses; the handlers here turn them, and every
-HTTP error Flask or Werkzeug raises (404, 405, 413, ...), into
-`{"error": {"code", "message", "fields"?}}` with a fitting status. An
-unexpected exception is logged and answered 500 with the same shape.
+Services raise the `ApiError` classes below, one per stable code; the
+handlers here turn them, marshmallow's ValidationError, and every HTTP error
+Flask or Werkzeug raises (404, 405, 413, ...), into
+`{"error": {"code", "message", "fields"?}}` with a fitting status, all built
+by `error_body`. An unexpected exception is logged and answered 500 with the
+same shape.
 """
 
 from flask import Flask, current_app, jsonify, request
@@ -12,50 +14,157 @@ from werkzeug.exceptions import HTTPException
 
 
 class ApiError(Exception):
-    status = 400
-    code = "bad_request"
+    """An answer the client can act on: an HTTP status and a stable `code` (the PWA and the protocol rely on both).
 
-    def __init__(self, message: str, fields: dict | None = None, headers: dict | None = None, code: str | None = None):
+    One class per code. A family class (BadRequest, NotFound, ...) owns the
+    generic code of its status; a subclass names one thing that went wrong.
+    Never send a code without its class here: grep this file for the catalogue.
+    """
+
+    status: int
+    code: str
+
+    def __init__(self, message: str, fields: dict | None = None, headers: dict | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields
         self.headers = headers or {}
-        if code:
-            self.code = code
 
 
+# 400
 class BadRequest(ApiError):
     status, code = 400, "bad_request"
 
 
+class MalformedJson(BadRequest):
+    code = "malformed_json"
+
+
+class InvalidCursor(BadRequest):
+    code = "invalid_cursor"
+
+
+class InvalidLimit(BadRequest):
+    code = "invalid_limit"
+
+
+class InvalidLabelCode(BadRequest):
+    code = "invalid_code"
+
+
+# 401
 class Unauthorized(ApiError):
     status, code = 401, "unauthorized"
 
 
+class BadCredentials(Unauthorized):
+    code = "bad_credentials"
+
+
+class MissingToken(Unauthorized):
+    code = "missing_token"
+
+
+class InvalidToken(Unauthorized):
+    code = "invalid_token"
+
+
+class TokenExpired(Unauthorized):
+    code = "token_expired"
+
+
+# 403
 class Forbidden(ApiError):
     status, code = 403, "forbidden"
 
 
+# 404
 class NotFound(ApiError):
     status, code = 404, "not_found"
 
 
-class Conflict(ApiError):
+# 409: the request clashes with what the server holds now
+class StateConflict(ApiError):
     status, code = 409, "conflict"
 
 
+class UsernameTaken(StateConflict):
+    code = "username_taken"
+
+
+class StaleValue(StateConflict):
+    code = "stale"
+
+
+class OffsetMismatch(StateConflict):
+    code = "offset_mismatch"
+
+
+class LengthMismatch(StateConflict):
+    code = "length_mismatch"
+
+
+# 413
 class PayloadTooLarge(ApiError):
     status, code = 413, "too_large"
 
 
+class TooManyMutations(PayloadTooLarge):
+    code = "too_many_mutations"
+
+
+class TooManyPixels(PayloadTooLarge):
+    code = "too_many_pixels"
+
+
+# 415
 class UnsupportedMediaType(ApiError):
     status, code = 415, "unsupported_media_type"
 
 
+class UnsupportedImageFormat(UnsupportedMediaType):
+    code = "unsupported_format"
+
+
+# 422
 class Unprocessable(ApiError):
     status, code = 422, "invalid"
 
 
+class InvalidText(Unprocessable):
+    code = "invalid_text"
+
+
+class InvalidImage(Unprocessable):
+    code = "invalid_image"
+
+
+class InvalidHeader(Unprocessable):
+    code = "invalid_header"
+
+
+class ChunkTooLong(Unprocessable):
+    code = "chunk_too_long"
+
+
+class HashMismatch(Unprocessable):
+    code = "hash_mismatch"
+
+
+class EditRejected(Unprocessable):
+    """An edit made for the client (resolving a conflict) was rejected as a pushed one would be.
+
+    The one class without a code of its own: it answers with the push
+    rejection's code (`forbidden`, `invalid`, ...), so the client reads the
+    same code a push result would have given it.
+    """
+
+    def __init__(self, rejection: dict):
+        super().__init__(rejection["message"], rejection.get("fields"))
+        self.code = rejection["code"]
+
+
+# 429
 class TooManyRequests(ApiError):
     status, code = 429, "too_many_requests"
 

@@ -1,8 +1,10 @@
 """Flask extensions, created unbound and attached by the app factory."""
 
 import json
+from pathlib import Path
 
 import orjson
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
@@ -12,6 +14,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# An absolute folder, so `flask db ...` and the upgrade at start find it from any working directory.
+# Flask-Migrate's defaults kept: compare_type, and batch mode so that SQLite can alter tables.
+migrate = Migrate(directory=MIGRATIONS)
 
 
 def dump_json(value) -> str:

@@ -11,9 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, Response, abort, request, send_from_directory
+from werkzeug.routing import PathConverter
 
 PWA_FOLDER = Path(__file__).resolve().parent.parent / "pwa"
-SHELL_SUFFIXES = {".html", ".js", ".css", ".webmanifest", ".png", ".svg"}
+SHELL_SUFFIXES = {".html", ".js", ".json", ".css", ".webmanifest", ".png", ".svg"}
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 PAGE_POLICY = (
@@ -44,7 +45,16 @@ def service_worker_source(salt: str) -> str:
     return source.replace('"__VERSION__"', f'"{digest.hexdigest()[:12]}"').replace('"__SHELL_FILES__"', f"[{files}]")
 
 
+class AppFilePath(PathConverter):
+    """A path outside /api/: the PWA's files. The API's paths never match it, so a known API path
+    asked with the wrong method is Werkzeug's 405 (with Allow), not this route's 404."""
+
+    regex = r"(?!api/)[^/].*?"
+
+
 def register_web(app: Flask) -> None:
+    app.url_map.converters["app_file"] = AppFilePath
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
@@ -68,9 +78,9 @@ def register_web(app: Flask) -> None:
         source = service_worker_source(app.config.get("APP_VERSION_SALT", ""))
         return Response(source, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
-    @app.get("/<path:filename>")
+    @app.get("/<app_file:filename>")
     def app_file(filename: str):
-        if filename.startswith("api/") or Path(filename).suffix not in SHELL_SUFFIXES:
+        if Path(filename).suffix not in SHELL_SUFFIXES:
             abort(404)
         response = send_from_directory(PWA_FOLDER, filename, max_age=0)
         response.headers["Cache-Control"] = "no-cache"

@@ -23,7 +23,7 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, instance_path: Path, database_url: str | None):
-        self.env = {**os.environ, "INSTANCE_PATH": str(instance_path)}
+        self.env = {**os.environ, "INSTANCE_PATH": str(instance_path), "PASSWORD_HASH_PROFILE": "CHEAPEST"}
         if database_url:
             self.env["DATABASE_URL"] = database_url
         else:

@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1: one module per area, each its own blueprint."""
+"""The JSON API under /api/v1: one module per area, each its own blueprint (an ApiBlueprint: one transaction a request)."""
 
 import os
 

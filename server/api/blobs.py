@@ -1,14 +1,14 @@
 """Photo bytes: HEAD to learn what the server holds, PUT whole, PATCH to resume, GET to see."""
 
-from flask import Blueprint, Response, request, send_file
+from flask import Response, request, send_file
 
 from schemas.fields import SHA256_PATTERN
+from server.api.boundary import ApiBlueprint
 from server.api.guard import current_actor, login_required
 from server.errors import NotFound
-from server.extensions import db
 from server.services import blobs
 
-bp = Blueprint("blobs", __name__)
+bp = ApiBlueprint("blobs", __name__)
 
 
 def checked_name(sha256: str) -> str:
@@ -40,7 +40,6 @@ def head_blob(sha256: str):
 def put_blob(sha256: str):
     """Upload a whole image; 201 when stored now, 200 when it was stored already."""
     created = blobs.put_blob(current_actor(), checked_name(sha256), request.mimetype, request.get_data())
-    db.session.commit()
     length = blobs.upload_state(sha256)[1]
     return Response(status=201 if created else 200, headers={"Upload-Offset": str(length), "Upload-Length": str(length)})
 
@@ -50,19 +49,15 @@ def put_blob(sha256: str):
 def patch_blob(sha256: str):
     """Append the next chunk at Upload-Offset; the last one completes and verifies the blob."""
     name = checked_name(sha256)
-    try:
-        offset = blobs.patch_blob(
-            current_actor(), name, request.mimetype, request.headers.get("Upload-Offset"), request.headers.get("Upload-Length"), request.get_data()
-        )
-    finally:
-        db.session.commit()  # a completed blob and its uploaders; a refused chunk wrote nothing to the database
+    offset = blobs.patch_blob(
+        current_actor(), name, request.mimetype, request.headers.get("Upload-Offset"), request.headers.get("Upload-Length"), request.get_data()
+    )
     return Response(status=204, headers={"Upload-Offset": str(offset)})
 
 
 def get_blob(sha256: str):
     """The image to callers who may see a photo of it, or whose device uploaded it."""
     path, mimetype = blobs.readable_blob(current_actor(), checked_name(sha256), request.args.get("size"))
-    db.session.commit()
     response = send_file(path, mimetype=mimetype, max_age=0, conditional=True, etag=False)
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response

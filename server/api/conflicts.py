@@ -1,15 +1,15 @@
 """Values that lost a concurrent edit, for office staff to see and settle."""
 
-from flask import Blueprint, request
+from flask import request
 
 from schemas.api import ConflictListSchema, ConflictSchema, ResolveSchema
+from server.api.boundary import ApiBlueprint
 from server.api.guard import current_actor, login_required
 from server.api.payload import read_json
 from server.errors import NotFound
-from server.extensions import db
 from server.services import conflicts
 
-bp = Blueprint("conflicts", __name__)
+bp = ApiBlueprint("conflicts", __name__)
 
 
 @bp.get("/conflicts")
@@ -28,5 +28,4 @@ def resolve(conflict_id: str):
     if len(conflict_id) > 36:
         raise NotFound("There is no such conflict.")
     resolved = conflicts.resolve_conflict(current_actor(), conflict_id, choice["value"])
-    db.session.commit()
     return ConflictSchema().dump(resolved)

@@ -1,16 +1,14 @@
 """Users and their device sessions, for office staff: who is who, every phone, revoke a lost one."""
 
-from flask import Blueprint
-
 from schemas.api import DeviceListSchema, DeviceSchema, NewUserSchema, UserListSchema, UserSchema
 from schemas.fields import UUID_PATTERN
+from server.api.boundary import ApiBlueprint
 from server.api.guard import current_actor, login_required
 from server.api.payload import read_json
 from server.errors import NotFound
-from server.extensions import db
 from server.services import accounts
 
-bp = Blueprint("devices", __name__)
+bp = ApiBlueprint("devices", __name__)
 
 
 @bp.get("/users")
@@ -26,7 +24,6 @@ def add_user():
     """Make an account (admin): a password of at least ten characters, a company for a contractor."""
     new = NewUserSchema().load(read_json())
     user = accounts.add_user(new["username"], new["role"], new["password"], new.get("name"), new.get("company_id"), new["site_ids"])
-    db.session.commit()
     return UserSchema().dump(accounts.user_json(user)), 201
 
 
@@ -44,5 +41,4 @@ def revoke_device(device_id: str):
     if not UUID_PATTERN.match(device_id):
         raise NotFound("There is no such device.")
     device = accounts.revoke_device(device_id.lower(), current_actor())
-    db.session.commit()
     return DeviceSchema().dump(device)

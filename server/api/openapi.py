@@ -7,11 +7,11 @@ description cannot drift from what the routes actually load and dump.
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint
 
 from schemas import api, fields, records
+from server.api.boundary import ApiBlueprint
 
-bp = Blueprint("openapi", __name__)
+bp = ApiBlueprint("openapi", __name__)
 
 JSON_ERROR = {"description": "A JSON error body", "content": {"application/json": {"schema": "ErrorSchema"}}}
 

@@ -14,7 +14,7 @@ import re
 import orjson
 from flask import request
 
-from server.errors import BadRequest, Unprocessable, UnsupportedMediaType
+from server.errors import InvalidText, MalformedJson, UnsupportedMediaType
 
 MAX_DEPTH = 32
 # A NUL or a lone surrogate can only come from a \u escape: raw ones fail the
@@ -62,11 +62,11 @@ def standard_parse(raw: bytes):
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise BadRequest("The body is not valid UTF-8.", code="malformed_json") from error
+        raise MalformedJson("The body is not valid UTF-8.") from error
     except RecursionError as error:
-        raise BadRequest("The JSON is nested too deeply.", code="malformed_json") from error
+        raise MalformedJson("The JSON is nested too deeply.") from error
     except ValueError as error:
-        raise BadRequest(f"The body is not valid JSON: {error}", code="malformed_json") from error
+        raise MalformedJson(f"The body is not valid JSON: {error}") from error
 
 
 def check_depth(value) -> None:
@@ -76,7 +76,7 @@ def check_depth(value) -> None:
     while level:
         depth += 1
         if depth > MAX_DEPTH:
-            raise BadRequest(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="malformed_json")
+            raise MalformedJson(f"The JSON is nested more than {MAX_DEPTH} levels deep.")
         children = []
         for item in level:
             children.extend(item.values() if type(item) is dict else item)
@@ -100,8 +100,8 @@ def check_strings(value) -> None:
 
 def check_text(text: str) -> None:
     if "\x00" in text:
-        raise Unprocessable("Text may not contain NUL characters.", code="invalid_text")
+        raise InvalidText("Text may not contain NUL characters.")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise Unprocessable("Text may not contain lone surrogates.", code="invalid_text") from error
+        raise InvalidText("Text may not contain lone surrogates.") from error

@@ -1,21 +1,22 @@
 """Push a device's queued mutations; pull what changed since its cursor."""
 
-from flask import Blueprint, Response, request
-from sqlalchemy.exc import OperationalError
+from flask import Response, request
 
 from schemas.api import MAX_MUTATIONS, PushSchema
 from schemas.fields import UUID_PATTERN
+from server.api.boundary import ApiBlueprint, on_rollback
 from server.api.guard import current_actor, login_required
 from server.api.payload import read_json
-from server.errors import PayloadTooLarge, Unprocessable
-from server.extensions import db
+from server.errors import TooManyMutations, Unprocessable
 from server.models import utcnow
 from server.services import mutations, pull
 
-bp = Blueprint("sync", __name__)
+bp = ApiBlueprint("sync", __name__)
 
 MAX_PUSH_BYTES = 2 * 1024 * 1024
-RETRIES = 3
+
+# A push rolled back at the boundary (a deadlock victim run again, an error) leaves nothing of its batch behind.
+on_rollback(mutations.forget_batch)
 
 
 @bp.post("/sync/push")
@@ -28,20 +29,9 @@ def push():
         raise Unprocessable("The body is an object with sent_at and mutations.")
     batch = PushSchema().load(body)
     if len(batch["mutations"]) > MAX_MUTATIONS:
-        raise PayloadTooLarge(f"At most {MAX_MUTATIONS} mutations a request; send the rest in another.", code="too_many_mutations")
+        raise TooManyMutations(f"At most {MAX_MUTATIONS} mutations a request; send the rest in another.")
     check_mutation_ids(batch["mutations"])
-    received_at = utcnow()
-    for attempt in range(RETRIES):
-        try:
-            results = mutations.apply_batch(current_actor(), batch["mutations"], batch["sent_at"], received_at)
-            db.session.commit()
-            break
-        except OperationalError as error:
-            # PostgreSQL may pick this request as a deadlock victim; it is safe to run again.
-            db.session.rollback()
-            mutations.forget_batch()
-            if attempt == RETRIES - 1 or not is_retryable(error):
-                raise
+    results = mutations.apply_batch(current_actor(), batch["mutations"], batch["sent_at"], utcnow())
     # The results are built as plain JSON by the service; PushResultSchema documents them (OpenAPI)
     # and dumping thousands of nested records through marshmallow would cost more than the push.
     return {"results": results}
@@ -59,14 +49,9 @@ def check_mutation_ids(mutations: list) -> None:
         raise Unprocessable("Some mutations cannot be identified; nothing was applied.", {"mutations": problems})
 
 
-def is_retryable(error: OperationalError) -> bool:
-    return getattr(error.orig, "sqlstate", None) in ("40P01", "40001")
-
-
 @bp.get("/sync/pull")
 @login_required()
 def pull_changes():
     """The changes the caller may read after its cursor, oldest first."""
     page = pull.pull_changes(current_actor(), request.args.get("since"), request.args.get("limit"))
-    db.session.commit()
     return Response(page, mimetype="application/json")

@@ -1,1 +1,1 @@
-"""What the routes call. Services flush and never commit: the route commits once."""
+"""What the routes call. Services flush and never commit: the request boundary (server/api/boundary.py) commits once."""

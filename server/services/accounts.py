@@ -1,7 +1,10 @@
 """Users, passwords and device sessions.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106's
-second recommended profile). A login is a device session with its own random
+Passwords are hashed with argon2id, with the parameters of one of
+argon2-cffi's profiles named by the PASSWORD_HASH_PROFILE setting: by default
+RFC 9106's second recommended profile (argon2-cffi's own default); the tests
+use CHEAPEST. A hash carries its parameters, so hashes made under one profile
+verify under any other, and a login rehashes a password made under another. A login is a device session with its own random
 bearer token; only the token's SHA-256 is stored, so a leaked database holds
 no usable token. Failed logins are counted per username in the database, so
 the limit holds across workers.
@@ -11,13 +14,14 @@ import hashlib
 import secrets
 import uuid
 from datetime import UTC, timedelta
+from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
 
-from server.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
+from server.errors import BadCredentials, InvalidToken, MissingToken, NotFound, TokenExpired, TooManyRequests, Unprocessable, UsernameTaken
 from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
@@ -33,9 +37,26 @@ SYSTEM_DEVICE = "00000000-0000-0000-0000-000000000000"
 # so such a record is nobody's own, and only office may change it.
 SYSTEM_USER = "00000000-0000-0000-0000-000000000000"
 
-password_hasher = PasswordHasher()
-# Verified against when the username is unknown, so both failures take as long.
-UNKNOWN_USER_HASH = password_hasher.hash(secrets.token_hex(16))
+DEFAULT_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
+
+
+@lru_cache(maxsize=4)
+def hasher_for(profile: str) -> PasswordHasher:
+    """argon2-cffi's PasswordHasher with the parameters of one of its `argon2.profiles`."""
+    parameters = getattr(profiles, profile, None)
+    if not isinstance(parameters, profiles.Parameters):
+        raise ValueError(f"PASSWORD_HASH_PROFILE {profile!r} is not one of argon2.profiles (e.g. {DEFAULT_HASH_PROFILE}, CHEAPEST for tests)")
+    return PasswordHasher.from_parameters(parameters)
+
+
+def password_hasher() -> PasswordHasher:
+    return hasher_for(current_app.config["PASSWORD_HASH_PROFILE"])
+
+
+@lru_cache(maxsize=4)
+def unknown_user_hash(profile: str) -> str:
+    """Verified against when the username is unknown, so both failures take as long."""
+    return hasher_for(profile).hash(secrets.token_hex(16))
 
 
 def hash_token(token: str) -> str:
@@ -67,11 +88,11 @@ def login(username: str, password: str, device_name: str) -> dict:
     if failures >= MAX_FAILURES:
         raise TooManyRequests("Too many failed logins; wait a minute and try again.", headers={"Retry-After": "60"})
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if not password_matches(user.password_hash if user else UNKNOWN_USER_HASH, password) or user is None:
+    if not password_matches(user.password_hash if user else unknown_user_hash(current_app.config["PASSWORD_HASH_PROFILE"]), password) or user is None:
         db.session.add(LoginFailure(username=username, at=utcnow()))
-        raise Unauthorized("Wrong username or password.", code="bad_credentials")
-    if password_hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = password_hasher.hash(password)
+        raise BadCredentials("Wrong username or password.")
+    if password_hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = password_hasher().hash(password)
     token = secrets.token_urlsafe(32)
     device = Device(id=str(uuid.uuid4()), user_id=user.id, name=device_name, token_hash=hash_token(token), created_at=utcnow(), last_seen_at=utcnow())
     db.session.add(device)
@@ -81,7 +102,7 @@ def login(username: str, password: str, device_name: str) -> dict:
 
 def password_matches(password_hash: str, password: str) -> bool:
     try:
-        return password_hasher.verify(password_hash, password)
+        return password_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -99,17 +120,15 @@ TOKEN_OWNER = (
 def authenticate(token: str | None) -> tuple[Actor, Device]:
     """The actor behind a bearer token; Unauthorized for a missing, unknown or revoked one."""
     if not token:
-        raise Unauthorized("Log in and send the token as 'Authorization: Bearer <token>'.", code="missing_token")
+        raise MissingToken("Log in and send the token as 'Authorization: Bearer <token>'.")
     rows = db.session.execute(TOKEN_OWNER, {"token_hash": hash_token(token)}).all()
     if not rows or rows[0].Device.revoked_at is not None:
-        raise Unauthorized("This token is not valid; log in again.", code="invalid_token")
+        raise InvalidToken("This token is not valid; log in again.")
     device, user = rows[0].Device, rows[0].User
     idle_days = current_app.config.get("DEVICE_IDLE_DAYS", DEFAULT_IDLE_DAYS)
     last_seen = device.last_seen_at or device.created_at
     if idle_days and utcnow() - (last_seen if last_seen.tzinfo else last_seen.replace(tzinfo=UTC)) > timedelta(days=idle_days):
-        raise Unauthorized(
-            f"This device has not synced for more than {idle_days} days; log in again (what waits on it is kept).", code="token_expired"
-        )
+        raise TokenExpired(f"This device has not synced for more than {idle_days} days; log in again (what waits on it is kept).")
     sites = frozenset(row.site_id for row in rows if row.site_id is not None) or None
     actor = Actor(user_id=user.id, role=user.role, device_id=device.id, company_id=user.company_id, site_ids=sites)
     return actor, device
@@ -218,7 +237,7 @@ def add_user(username: str, role: str, password: str, name: str | None, company_
     if problems:
         raise Unprocessable("Some fields of the new user are not valid.", problems)
     if username_taken(username):
-        raise Conflict(f"The username {username!r} is taken.", {"username": ["Taken."]}, code="username_taken")
+        raise UsernameTaken(f"The username {username!r} is taken.", {"username": ["Taken."]})
     return insert_user(username, role, password, name, company_id, site_ids)
 
 
@@ -233,7 +252,7 @@ def insert_user(username: str, role: str, password: str, name: str | None, compa
         name=name or username,
         role=role,
         company_id=company_id,
-        password_hash=password_hasher.hash(password),
+        password_hash=password_hasher().hash(password),
         created_at=utcnow(),
     )
     db.session.add(user)

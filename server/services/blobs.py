@@ -24,7 +24,19 @@ from PIL import Image, ImageOps
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from server.errors import (
+    ChunkTooLong,
+    HashMismatch,
+    InvalidHeader,
+    InvalidImage,
+    LengthMismatch,
+    NotFound,
+    OffsetMismatch,
+    PayloadTooLarge,
+    TooManyPixels,
+    UnsupportedImageFormat,
+    UnsupportedMediaType,
+)
 from server.extensions import db
 from server.models import Blob, BlobUploader, Record, utcnow
 from server.services import rights
@@ -117,7 +129,7 @@ def put_blob(actor: Actor, sha256: str, content_type: str | None, data: bytes) -
         raise PayloadTooLarge("A photo is at most 20 MiB.")
     if db.session.get(Blob, sha256) is not None:
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise Unprocessable("The bytes do not hash to the blob's name.", code="hash_mismatch")
+            raise HashMismatch("The bytes do not hash to the blob's name.")
         note_uploader(actor.device_id, sha256)
         return False
     with blob_lock(sha256):
@@ -135,23 +147,23 @@ def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text:
     if length > MAX_BYTES:
         raise PayloadTooLarge("A photo is at most 20 MiB.")
     if length == 0:
-        raise Unprocessable("An empty file is not a photo.", code="invalid_image")
+        raise InvalidImage("An empty file is not a photo.")
     with blob_lock(sha256):
         blob = db.session.get(Blob, sha256)
         # To a caller who may not read it, a stored blob is as good as absent: it sends the bytes like anyone.
         if blob is not None and may_read(actor, sha256):
             if offset != blob.length:
-                raise Conflict("The blob is complete on the server.", headers={"Upload-Offset": str(blob.length)}, code="offset_mismatch")
+                raise OffsetMismatch("The blob is complete on the server.", headers={"Upload-Offset": str(blob.length)})
             return blob.length
         part, meta = partial_path(sha256), partial_meta_path(sha256)
         held = part.stat().st_size if part.exists() else 0
         if meta.exists() and json.loads(meta.read_text())["length"] != length:
             if held:
-                raise Conflict("Upload-Length differs from the upload in progress.", headers={"Upload-Offset": str(held)}, code="length_mismatch")
+                raise LengthMismatch("Upload-Length differs from the upload in progress.", headers={"Upload-Offset": str(held)})
         if offset != held:
-            raise Conflict(f"The server holds {held} bytes of this blob.", headers={"Upload-Offset": str(held)}, code="offset_mismatch")
+            raise OffsetMismatch(f"The server holds {held} bytes of this blob.", headers={"Upload-Offset": str(held)})
         if offset + len(chunk) > length:
-            raise Unprocessable("The chunk runs past Upload-Length.", code="chunk_too_long")
+            raise ChunkTooLong("The chunk runs past Upload-Length.")
         if held == 0 and len(chunk) == length:  # the whole photo in one chunk: nothing to keep for a resume
             store_verified(sha256, chunk)
             meta.unlink(missing_ok=True)
@@ -188,7 +200,7 @@ def partial_senders(sha256: str) -> list[str]:
 
 def header_int(text: str | None, name: str) -> int:
     if text is None or not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise Unprocessable(f"{name} must be a whole number of bytes.", {name: ["Missing or not a number."]}, code="invalid_header")
+        raise InvalidHeader(f"{name} must be a whole number of bytes.", {name: ["Missing or not a number."]})
     return int(text)
 
 
@@ -205,7 +217,7 @@ def note_uploader(device_id: str, sha256: str) -> None:
 def store_verified(sha256: str, data: bytes) -> bool:
     """Check, clean and store an image's bytes under their hash; True if stored now."""
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise Unprocessable("The bytes do not hash to the blob's name.", code="hash_mismatch")
+        raise HashMismatch("The bytes do not hash to the blob's name.")
     fmt = sniff_format(data)
     image, (width, height) = decode(data, fmt, reduced_to=THUMB_SIZE)
     display, thumbnail = clean_copies(data, image, fmt)
@@ -227,7 +239,7 @@ def sniff_format(data: bytes) -> str:
         return "PNG"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP"
-    raise UnsupportedMediaType("The bytes are not a JPEG, PNG or WebP image.", code="unsupported_format")
+    raise UnsupportedImageFormat("The bytes are not a JPEG, PNG or WebP image.")
 
 
 def decode(data: bytes, fmt: str, reduced_to: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
@@ -243,17 +255,17 @@ def decode(data: bytes, fmt: str, reduced_to: int | None = None) -> tuple[Image.
             image = Image.open(io.BytesIO(data), formats=(fmt,))
             size = image.size
             if image.width * image.height > MAX_PIXELS:
-                raise PayloadTooLarge("A photo is at most 50 megapixels.", code="too_many_pixels")
+                raise TooManyPixels("A photo is at most 50 megapixels.")
             if fmt == "JPEG" and reduced_to and max(size) > reduced_to:
                 scale = reduced_to / max(size)
                 image.draft("RGB", (math.ceil(size[0] * scale), math.ceil(size[1] * scale)))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PayloadTooLarge("A photo is at most 50 megapixels.", code="too_many_pixels") from error
-    except PayloadTooLarge:
+        raise TooManyPixels("A photo is at most 50 megapixels.") from error
+    except TooManyPixels:
         raise
     except Exception as error:  # Pillow raises many types for bad input; all of them mean a bad image
-        raise Unprocessable(f"The image could not be decoded: {error}", code="invalid_image") from error
+        raise InvalidImage(f"The image could not be decoded: {error}") from error
     return image, size
 
 

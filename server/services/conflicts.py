@@ -2,8 +2,7 @@
 
 from sqlalchemy import select
 
-from server.errors import BadRequest, NotFound, Unprocessable
-from server.errors import Conflict as ConflictError
+from server.errors import BadRequest, EditRejected, NotFound, StaleValue
 from server.extensions import db
 from server.models import ConflictEntry, Record, utcnow
 from server.services.actor import Actor
@@ -50,9 +49,8 @@ def resolve_conflict(actor: Actor, conflict_id: str, value) -> dict:
     fields = {name: {key: value}} if key else {name: value}
     result = apply_server_edit(actor, conflict.record_type, fields, record_id=conflict.record_id, base_version=record.version)
     if result["status"] == "rejected":
-        error = result["error"]
-        raise Unprocessable(error["message"], error.get("fields"), code=error["code"])
+        raise EditRejected(result["error"])
     if result["status"] == "conflict":
-        raise ConflictError("The record can no longer take that value.", {"record": result["record"]}, code="stale")
+        raise StaleValue("The record can no longer take that value.", {"record": result["record"]})
     conflict.status, conflict.resolved_at, conflict.resolved_by = "resolved", utcnow(), actor.user_id
     return conflict_json(conflict)

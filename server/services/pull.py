@@ -15,7 +15,7 @@ import json
 
 from sqlalchemy import Text, bindparam, cast, select
 
-from server.errors import BadRequest
+from server.errors import InvalidCursor, InvalidLimit
 from server.extensions import db
 from server.models import Record, ScopeExit
 from server.records.read import contractor_places, places_of
@@ -53,17 +53,17 @@ def parse_limit(raw: str | None) -> int:
     try:
         return min(max(int(raw), 1), MAX_LIMIT)
     except ValueError as error:
-        raise BadRequest("limit must be a whole number.", {"limit": ["Not a number."]}, code="invalid_limit") from error
+        raise InvalidLimit("limit must be a whole number.", {"limit": ["Not a number."]}) from error
 
 
 def parse_cursor(raw: str | None, top: int) -> int:
     if raw is None or raw == "":
         return 0
     if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
-        raise BadRequest("The cursor is not one this server issued.", {"since": ["Malformed cursor."]}, code="invalid_cursor")
+        raise InvalidCursor("The cursor is not one this server issued.", {"since": ["Malformed cursor."]})
     position = int(raw)
     if position > top:
-        raise BadRequest("The cursor is ahead of this server; pull again from the start.", {"since": ["Unknown cursor."]}, code="invalid_cursor")
+        raise InvalidCursor("The cursor is ahead of this server; pull again from the start.", {"since": ["Unknown cursor."]})
     return position
 
 

@@ -20,7 +20,7 @@ def test_the_service_worker_lists_the_shell_and_is_never_cached(client):
     text = worker.get_data(as_text=True)
     assert worker.headers["Cache-Control"] == "no-cache"
     assert "__VERSION__" not in text and "__SHELL_FILES__" not in text
-    for path in ("/", "/app.js", "/db.js", "/sync.js", "/views/inspection.js", "/styles.css", "/manifest.webmanifest"):
+    for path in ("/", "/app.js", "/db.js", "/sync.js", "/features/inspection/inspection.js", "/styles.css", "/manifest.webmanifest"):
         assert f'"{path}"' in text
 
 
@@ -40,7 +40,7 @@ def test_a_new_release_gets_a_new_service_worker_version(app, monkeypatch):
 
 
 def test_only_app_files_are_served_and_never_from_outside_the_app_folder(client):
-    for path, status in (("/app.js", 200), ("/../pyproject.toml", 404), ("/server/__init__.py", 404), ("/views/../../server/models.py", 404)):
+    for path, status in (("/app.js", 200), ("/../pyproject.toml", 404), ("/server/__init__.py", 404), ("/features/../../server/models.py", 404)):
         with client.get(path) as response:
             assert response.status_code == status, path
 

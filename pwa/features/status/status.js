@@ -1,9 +1,9 @@
 /** The sync state, always in view: offline, what waits, upload progress, last sync, what needs the user. */
 
-import * as db from '../db.js';
-import { formatTime, t } from '../i18n.js';
-import { pendingCounts, syncNow, syncState } from '../sync.js';
-import { h, replace } from './dom.js';
+import * as db from '../../db.js';
+import { formatTime, t } from '../../i18n.js';
+import { pendingCounts, syncNow, syncState } from '../../sync.js';
+import { h, replace } from '../../dom.js';
 
 /** The one-line status at the top of every screen. */
 export async function renderStatusBar(bar) {

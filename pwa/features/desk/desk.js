@@ -5,21 +5,20 @@
  * the return visit, send back, or cancel.
  */
 
-import * as db from '../db.js';
-import { formatTime, localName, t } from '../i18n.js';
-import { addComment, CATEGORIES, editRecord, editRecords, FINDING_STATUSES, isOverdue, SEVERITIES } from '../records.js';
-import { photoBytes } from '../sync.js';
-import { h, labelledSelect, photoImage, replace } from './dom.js';
+import * as db from '../../db.js';
+import { formatTime, localName, t } from '../../i18n.js';
+import { addComment, CATEGORIES, editRecord, editRecords } from '../../records.js';
+import { FINDING_STATUSES, isOverdue, SEVERITIES } from '../findings/changes.js';
+import { areaChain, childrenOf } from '../../query.js';
+import { photoBytes } from '../../sync.js';
+import { h, labelledSelect, photoImage, replace } from '../../dom.js';
 
 const ASSIGNABLE = ['open', 'assigned', 'in_progress'];
 const filters = { status: '', category: '', severity: '', site: '', building: '', company: '', raisedBy: '', from: '', to: '', overdue: false, search: '' };
 
 /** The building an area is in (itself, or the nearest building above it). */
 export function buildingOf(areaId, areasById) {
-  for (let area = areasById.get(areaId), steps = 0; area && steps < 20; area = areasById.get(area.fields.parent_id), steps += 1) {
-    if (area.fields.kind === 'building') return area.id;
-  }
-  return null;
+  return areaChain(areaId, areasById).findLast((area) => area.fields.kind === 'building')?.id ?? null;
 }
 
 /** The desk, filtered to one contractor company (from the companies view). */
@@ -124,9 +123,9 @@ export async function renderDesk(main) {
 }
 
 export async function renderDeskFinding(main, findingId) {
-  const [finding, companies, photos, places, comments, users] = await Promise.all([db.getRecord(findingId), db.recordsOfType('company'),
-    db.recordsOfType('photo'), Promise.all(['site', 'area', 'checkpoint'].map((type) => db.recordsOfType(type))),
-    db.recordsOfType('comment'), db.getMeta('users')]);
+  const [finding, companies, own, places, comments, users] = await Promise.all([db.getRecord(findingId), db.recordsOfType('company'),
+    childrenOf(findingId, 'photo'), Promise.all(['site', 'area', 'checkpoint'].map((type) => db.recordsOfType(type))),
+    childrenOf(findingId, 'comment'), db.getMeta('users')]);
   if (!finding || finding.deleted) {
     location.hash = '#/desk';
     return;
@@ -136,9 +135,7 @@ export async function renderDeskFinding(main, findingId) {
   const inspection = finding.fields.inspection_id ? await db.getRecord(finding.fields.inspection_id) : null;
   const template = inspection ? await db.getRecord(inspection.fields.template_id) : null;
   const item = template?.fields.items.find((candidate) => candidate.key === finding.fields.item_key);
-  const remarks = comments.filter((comment) => comment.fields.parent_id === findingId && !comment.deleted)
-    .sort((a, b) => (a.fields.created_at || '').localeCompare(b.fields.created_at || ''));
-  const own = photos.filter((photo) => photo.fields.parent_id === findingId && !photo.deleted);
+  const remarks = comments.sort((a, b) => (a.fields.created_at || '').localeCompare(b.fields.created_at || ''));
   const column = (title, roles) => h('section', { class: 'photo-column', 'aria-label': title }, h('h2', {}, title),
     h('div', { class: 'photo-row' }, own.filter((photo) => roles.includes(photo.fields.role))
       .map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob, 'full'), `${title}: ${finding.fields.title}`),

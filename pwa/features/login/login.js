@@ -1,8 +1,8 @@
 /** Log in once per device; after that the phone works without a network. */
 
-import { LANGUAGES, currentLanguage, setLanguage, t } from '../i18n.js';
-import { login } from '../sync.js';
-import { h, replace } from './dom.js';
+import { LANGUAGES, currentLanguage, setLanguage, t } from '../../i18n.js';
+import { login } from '../../sync.js';
+import { h, replace } from '../../dom.js';
 
 function defaultDeviceName() {
   const platform = navigator.userAgentData?.platform || navigator.platform || 'phone';

@@ -5,21 +5,27 @@
  * they are made offline too and reach the phones at their next sync.
  */
 
-import * as db from '../db.js';
-import { localName, t } from '../i18n.js';
-import { AREA_KINDS, CATEGORIES, createRecord, editRecord } from '../records.js';
-import { apiImageUrl, OfflineError } from '../sync.js';
-import { h, replace } from './dom.js';
+import * as db from '../../db.js';
+import { localName, t } from '../../i18n.js';
+import { CATEGORIES, createRecord, editRecord } from '../../records.js';
+import { isWithin } from '../../query.js';
+import { apiImageUrl, OfflineError } from '../../sync.js';
+import { h, replace } from '../../dom.js';
 
 const TYPES = ['site', 'area', 'checkpoint', 'company'];
+const AREA_KINDS = ['building', 'floor', 'unit', 'zone', 'room', 'outdoor']; // as schemas/records.py checks them
 
-/** What each type's form asks; `options` makes a select (from the records at hand). */
-function formFields(type, records) {
+/** What each type's form asks of `record` (null for a new one); `options` makes a select (from the records at hand). */
+function formFields(type, records, record) {
   const sites = records.site.map((site) => [site.id, localName(site.fields)]);
-  const areas = [['', '—'], ...records.area.map((area) => [area.id, `${localName(records.byId.get(area.fields.site_id)?.fields)} / ${localName(area.fields)}`])];
+  const areaOption = (area) => [area.id, `${localName(records.byId.get(area.fields.site_id)?.fields)} / ${localName(area.fields)}`];
+  const areas = [['', '—'], ...records.area.map(areaOption)];
+  // An area hangs under another of its site, never under itself or anything under it: that would make a loop of places.
+  const parents = [['', '—'], ...records.area.filter((area) => !record
+    || (area.fields.site_id === record.fields.site_id && !isWithin(area.id, record.id, records.byId))).map(areaOption)];
   const fieldsOf = {
     site: [{ name: 'name', required: true }, { name: 'address' }],
-    area: [{ name: 'site_id', options: sites, required: true, fixed: true }, { name: 'parent_id', options: areas },
+    area: [{ name: 'site_id', options: sites, required: true, fixed: true }, { name: 'parent_id', options: parents },
       { name: 'name', required: true }, { name: 'kind', options: AREA_KINDS.map((kind) => [kind, t(`area_${kind}`)]), required: true }],
     checkpoint: [{ name: 'site_id', options: sites, required: true, fixed: true }, { name: 'area_id', options: areas },
       { name: 'name', required: true }, { name: 'category', options: CATEGORIES.map((c) => [c, t(`category_${c}`)]), required: true },
@@ -62,7 +68,7 @@ export async function renderSetupRecord(main, type, recordId) {
   if (!TYPES.includes(type)) { location.hash = '#/setup'; return; }
   const records = await loadReference();
   const record = recordId === 'new' ? null : records.byId.get(recordId);
-  const fields = formFields(type, records);
+  const fields = formFields(type, records, record);
   const error = h('p', { class: 'error', role: 'alert' });
   const inputs = fields.map((field) => {
     const id = `field-${field.name}`;

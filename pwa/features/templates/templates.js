@@ -5,10 +5,11 @@
  * checklist it was made with.
  */
 
-import * as db from '../db.js';
-import { localName, t } from '../i18n.js';
-import { CATEGORIES, createRecord, editRecord, ITEM_KINDS, saveTemplateRevision } from '../records.js';
-import { h, replace } from './dom.js';
+import * as db from '../../db.js';
+import { localName, t } from '../../i18n.js';
+import { CATEGORIES, createRecord, editRecord } from '../../records.js';
+import { ITEM_KINDS, saveTemplateRevision } from './changes.js';
+import { h, replace } from '../../dom.js';
 
 const KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 const familyOf = (template) => template.fields.family_id || template.id;

@@ -1,10 +1,10 @@
 /** Contractor companies at a glance: each one's open, overdue, awaiting-visit and closed items; a row opens its findings on the desk. */
 
-import * as db from '../db.js';
-import { t } from '../i18n.js';
-import { isOverdue } from '../records.js';
+import * as db from '../../db.js';
+import { t } from '../../i18n.js';
+import { isOverdue } from '../findings/changes.js';
 import { showCompany } from './desk.js';
-import { h, replace } from './dom.js';
+import { h, replace } from '../../dom.js';
 
 export async function renderCompanies(main) {
   const [companies, findings] = await Promise.all([db.recordsOfType('company'), db.recordsOfType('finding')]);

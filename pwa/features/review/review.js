@@ -5,11 +5,12 @@
  * the inspector with a comment.
  */
 
-import * as db from '../db.js';
-import { formatTime, localName, t } from '../i18n.js';
-import { addComment, editRecord } from '../records.js';
-import { photoBytes } from '../sync.js';
-import { h, labelledSelect, photoImage, replace } from './dom.js';
+import * as db from '../../db.js';
+import { formatTime, localName, t } from '../../i18n.js';
+import { addComment, editRecord } from '../../records.js';
+import { childrenOf } from '../../query.js';
+import { photoBytes } from '../../sync.js';
+import { h, labelledSelect, photoImage, replace } from '../../dom.js';
 
 const filters = { status: 'submitted', site: '', inspector: '', from: '', to: '' };
 
@@ -85,9 +86,8 @@ export async function renderReviewInspection(main, inspectionId) {
     location.hash = '#/review';
     return;
   }
-  const [template, checkpoint, site, photos, findings] = await Promise.all([db.getRecord(inspection.fields.template_id),
-    db.getRecord(inspection.fields.checkpoint_id), db.getRecord(inspection.fields.site_id), db.recordsOfType('photo'), db.recordsOfType('finding')]);
-  const own = photos.filter((photo) => photo.fields.parent_id === inspectionId && !photo.deleted);
+  const [template, checkpoint, site, own, findings] = await Promise.all([db.getRecord(inspection.fields.template_id),
+    db.getRecord(inspection.fields.checkpoint_id), db.getRecord(inspection.fields.site_id), childrenOf(inspectionId, 'photo'), db.recordsOfType('finding')]);
   const inspectorName = ((await db.getMeta('users')) || []).find((user) => user.id === inspection.fields.inspector_id);
   const raised = findings.filter((finding) => finding.fields.inspection_id === inspectionId && !finding.deleted);
   const status = inspection.fields.status;

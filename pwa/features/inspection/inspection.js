@@ -1,16 +1,18 @@
 /**
  * One inspection against its checklist. Every change is saved on the phone at
  * once (a draft survives a reload, a crash or an app update); a failed item
- * offers to raise a finding with its photos.
+ * offers to raise a finding with its photos. And the inspector's own list.
  */
 
-import { isAnswered, itemOutcome, score } from '../checklist.js';
-import * as db from '../db.js';
-import { localName, t } from '../i18n.js';
-import { preparePhoto } from '../photos.js';
-import { addPhoto, removePhoto, saveAnswer, submitInspection } from '../records.js';
-import { photoBytes, syncNow } from '../sync.js';
-import { cameraInput, h, photoImage, replace } from './dom.js';
+import { isAnswered, itemOutcome, score } from './checklist.js';
+import * as db from '../../db.js';
+import { localName, t } from '../../i18n.js';
+import { preparePhoto } from '../../photos.js';
+import { addPhoto, currentUser, removePhoto } from '../../records.js';
+import { childrenOf } from '../../query.js';
+import { saveAnswer, submitInspection } from './changes.js';
+import { photoBytes, syncNow } from '../../sync.js';
+import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 const TYPING_PAUSE_MS = 400;
 const unsaved = new Map();
@@ -40,10 +42,9 @@ export async function renderInspection(main, inspectionId) {
     location.hash = '#/inspections';
     return;
   }
-  const [template, checkpoint, allPhotos] = await Promise.all([
-    db.getRecord(inspection.fields.template_id), db.getRecord(inspection.fields.checkpoint_id), db.recordsOfType('photo')]);
+  const [template, checkpoint, photos] = await Promise.all([
+    db.getRecord(inspection.fields.template_id), db.getRecord(inspection.fields.checkpoint_id), childrenOf(inspectionId, 'photo')]);
   const answers = { ...(inspection.fields.answers || {}) };
-  const photos = allPhotos.filter((photo) => photo.fields.parent_id === inspectionId && !photo.deleted);
   const editable = inspection.fields.status === 'draft';
   const saved = h('p', { class: 'saved hint', 'aria-live': 'polite' });
   const problems = h('p', { class: 'error', role: 'alert' });
@@ -173,4 +174,20 @@ function itemControl(item, current, actions, showOutcome) {
                            onchange: (event) => saveNow(key, value(event)) });
   }
   return null; // a photo item is answered by its photos
+}
+
+/** The inspector's own inspections, newest first. */
+export async function renderInspections(main) {
+  const [user, inspections, templates, checkpoints] = await Promise.all([currentUser(), db.recordsOfType('inspection'),
+    db.recordsOfType('template'), db.recordsOfType('checkpoint')]);
+  const names = new Map([...templates, ...checkpoints].map((record) => [record.id, localName(record.fields)]));
+  const mine = inspections.filter((inspection) => !inspection.deleted && inspection.fields.inspector_id === user.id)
+    .sort((a, b) => (b.fields.started_at || '').localeCompare(a.fields.started_at || ''));
+  replace(main,
+    h('h1', {}, t('nav_inspections')),
+    mine.length ? h('ul', { class: 'cards' }, mine.map((inspection) => h('li', {},
+      h('a', { href: `#/inspection/${inspection.id}`, class: 'card' },
+        h('span', { class: 'card-title' }, names.get(inspection.fields.template_id) || t('inspection')),
+        h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
+        h('span', { class: 'card-sub' }, `${names.get(inspection.fields.checkpoint_id) || ''} · ${new Date(inspection.fields.started_at).toLocaleString()}`))))) : h('p', {}, t('no_inspections')));
 }

@@ -3,10 +3,10 @@
  * phone) and the conflicts list (what an edit overwrote, and keeping the other value).
  */
 
-import * as db from '../db.js';
-import { formatTime, localName, t } from '../i18n.js';
-import { apiJson, OfflineError, syncNow } from '../sync.js';
-import { h, replace } from './dom.js';
+import * as db from '../../db.js';
+import { formatTime, localName, t } from '../../i18n.js';
+import { apiJson, OfflineError, syncNow } from '../../sync.js';
+import { h, replace } from '../../dom.js';
 
 const problem = (error) => (error instanceof OfflineError ? t('needs_connection') : error.message);
 

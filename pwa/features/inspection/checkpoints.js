@@ -1,17 +1,14 @@
 /** Today's work: the inspector's sites, their areas and checkpoints; find by name, code or QR label. */
 
-import { localName, t } from '../i18n.js';
-import * as db from '../db.js';
-import { startInspection } from '../records.js';
-import { h, replace } from './dom.js';
+import { localName, t } from '../../i18n.js';
+import * as db from '../../db.js';
+import { areaChain } from '../../query.js';
+import { startInspection } from './changes.js';
+import { h, replace } from '../../dom.js';
 
 let query = '';
 
-function areaPath(area, areas) {
-  const names = [];
-  for (let current = area; current; current = areas.get(current.fields.parent_id)) names.unshift(localName(current.fields));
-  return names.join(' / ');
-}
+const areaPath = (areaId, areas) => areaChain(areaId, areas).map((area) => localName(area.fields)).join(' / ');
 
 export async function renderCheckpoints(main) {
   const [sites, areaList, checkpoints] = await Promise.all([db.recordsOfType('site'), db.recordsOfType('area'), db.recordsOfType('checkpoint')]);
@@ -31,7 +28,7 @@ export async function renderCheckpoints(main) {
       h('a', { href: `#/checkpoint/${checkpoint.id}`, class: 'card' },
         h('span', { class: 'card-title' }, localName(checkpoint.fields)),
         h('span', { class: 'code' }, checkpoint.fields.code || ''),
-        h('span', { class: 'card-sub' }, `${t(`category_${checkpoint.fields.category}`)} · ${areaPath(areas.get(checkpoint.fields.area_id), areas)}`)))));
+        h('span', { class: 'card-sub' }, `${t(`category_${checkpoint.fields.category}`)} · ${areaPath(checkpoint.fields.area_id, areas)}`)))));
     message.textContent = matches.length ? '' : t('no_checkpoints');
   }
 

@@ -4,12 +4,15 @@
  * an "after" photo taken on the spot, and comment on. All of it offline.
  */
 
-import * as db from '../db.js';
-import { formatTime, localName, t } from '../i18n.js';
-import { preparePhoto } from '../photos.js';
-import { addComment, editRecord, isOverdue, markFixed } from '../records.js';
-import { photoBytes, syncNow } from '../sync.js';
-import { cameraInput, h, photoImage, replace } from './dom.js';
+import * as db from '../../db.js';
+import { formatTime, localName, t } from '../../i18n.js';
+import { preparePhoto } from '../../photos.js';
+import { addComment, editRecord } from '../../records.js';
+import { isOverdue } from '../findings/changes.js';
+import { childrenOf, areaChain } from '../../query.js';
+import { markFixed } from './changes.js';
+import { photoBytes, syncNow } from '../../sync.js';
+import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 const OPEN_STATUSES = ['assigned', 'in_progress', 'fixed'];
 
@@ -19,8 +22,7 @@ async function places() {
 }
 
 function locationText(finding, byId) {
-  const names = [];
-  for (let area = byId.get(finding.fields.area_id); area; area = byId.get(area.fields.parent_id)) names.unshift(localName(area.fields));
+  const names = areaChain(finding.fields.area_id, byId).map((area) => localName(area.fields));
   const checkpoint = byId.get(finding.fields.checkpoint_id);
   if (checkpoint) names.push(`${localName(checkpoint.fields)}${checkpoint.fields.code ? ` (${checkpoint.fields.code})` : ''}`);
   return names.join(' / ');
@@ -61,12 +63,11 @@ export async function renderJobs(main) {
 }
 
 export async function renderJob(main, findingId) {
-  const [finding, byId, photos, comments] = await Promise.all([db.getRecord(findingId), places(), db.recordsOfType('photo'), db.recordsOfType('comment')]);
+  const [finding, byId, own, comments] = await Promise.all([db.getRecord(findingId), places(), childrenOf(findingId, 'photo'), childrenOf(findingId, 'comment')]);
   if (!finding || finding.deleted) {
     location.hash = '#/jobs';
     return;
   }
-  const own = photos.filter((photo) => photo.fields.parent_id === findingId && !photo.deleted);
   const gallery = (role) => h('div', { class: 'photo-row' }, own.filter((photo) => photo.fields.role === role || (role === 'before' && photo.fields.role === 'evidence'))
     .map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob), `${t(`${role}_photos`)}: ${finding.fields.title}`))));
   const status = finding.fields.status;
@@ -95,8 +96,7 @@ export async function renderJob(main, findingId) {
   });
 
   const commentBox = h('textarea', { id: 'comment-body', rows: 2 });
-  const threads = comments.filter((comment) => comment.fields.parent_id === findingId && !comment.deleted)
-    .sort((a, b) => (a.fields.created_at || '').localeCompare(b.fields.created_at || ''));
+  const threads = comments.sort((a, b) => (a.fields.created_at || '').localeCompare(b.fields.created_at || ''));
   replace(main,
     h('a', { href: '#/jobs', class: 'back' }, `‹ ${t('nav_jobs')}`),
     h('h1', {}, finding.fields.title),

@@ -1,11 +1,13 @@
 /** Findings: raise one (from a failed item or on its own), and follow your own as office and contractors act. */
 
-import * as db from '../db.js';
-import { localName, t } from '../i18n.js';
-import { preparePhoto } from '../photos.js';
-import { addPhoto, CATEGORIES, createFinding, currentUser, editRecord, SEVERITIES } from '../records.js';
-import { photoBytes } from '../sync.js';
-import { cameraInput, h, photoImage, replace } from './dom.js';
+import * as db from '../../db.js';
+import { localName, t } from '../../i18n.js';
+import { preparePhoto } from '../../photos.js';
+import { addPhoto, CATEGORIES, currentUser, editRecord } from '../../records.js';
+import { areaChain, childrenOf, isWithin } from '../../query.js';
+import { createFinding, SEVERITIES } from './changes.js';
+import { photoBytes } from '../../sync.js';
+import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 
 function radioRow(name, values, current, label) {
@@ -15,14 +17,71 @@ function radioRow(name, values, current, label) {
       h('label', { for: `${name}-${value}`, class: `option-${value}` }, t(`${name}_${value}`)))));
 }
 
-/** The form for a new finding; `params` may name the inspection and item it comes from, or a checkpoint. */
+/**
+ * Where a finding raised on its own is (a patrol sees a leak on the way): a
+ * site, and if the inspector says so an area and a checkpoint in it. The
+ * choices narrow as they go: areas of the site, checkpoints of the area.
+ */
+async function placePicker() {
+  const [sites, areas, checkpoints] = await Promise.all(['site', 'area', 'checkpoint'].map(async (type) =>
+    (await db.recordsOfType(type)).filter((record) => !record.deleted)));
+  const areasById = new Map(areas.map((area) => [area.id, area]));
+  const byName = (a, b) => a.label.localeCompare(b.label);
+  const options = (records, label) => records.map((record) => ({ value: record.id, label: label(record) })).sort(byName);
+  const select = (id, choices, blank) => h('select', { id, name: id },
+    blank ? h('option', { value: '' }, '—') : null,
+    choices.map((choice) => h('option', { value: choice.value }, choice.label)));
+  const siteSelect = select('finding-site', options(sites, (site) => localName(site.fields)), false);
+  const areaSlot = h('div', { class: 'stack' });
+  const checkpointSlot = h('div', { class: 'stack' });
+
+  const drawCheckpoints = () => {
+    const site = siteSelect.value;
+    const area = areaSlot.querySelector('select')?.value || '';
+    const fitting = checkpoints.filter((checkpoint) => checkpoint.fields.site_id === site
+      && (!area || isWithin(checkpoint.fields.area_id, area, areasById)));
+    replace(checkpointSlot, h('label', { for: 'finding-checkpoint' }, t('finding_checkpoint')),
+      select('finding-checkpoint', options(fitting, (checkpoint) => `${localName(checkpoint.fields)}${checkpoint.fields.code ? ` (${checkpoint.fields.code})` : ''}`), true));
+  };
+  const drawAreas = () => {
+    const here = areas.filter((area) => area.fields.site_id === siteSelect.value);
+    const areaSelect = select('finding-area', options(here, (area) => areaChain(area.id, areasById).map((step) => localName(step.fields)).join(' / ')), true);
+    areaSelect.addEventListener('change', drawCheckpoints);
+    replace(areaSlot, h('label', { for: 'finding-area' }, t('finding_area')), areaSelect);
+    drawCheckpoints();
+  };
+  siteSelect.addEventListener('change', drawAreas);
+  drawAreas();
+
+  return {
+    hasSites: sites.length > 0,
+    controls: h('fieldset', { class: 'stack place' }, h('legend', {}, t('finding_place')),
+      h('label', { for: 'finding-site' }, t('site')), siteSelect, areaSlot, checkpointSlot),
+    /** The chosen place as finding fields; a checkpoint brings its own area when none was chosen. */
+    chosen() {
+      const checkpoint = checkpoints.find((record) => record.id === checkpointSlot.querySelector('select').value) || null;
+      const area = areaSlot.querySelector('select').value || checkpoint?.fields.area_id || null;
+      return { site_id: siteSelect.value || null, area_id: area, checkpoint_id: checkpoint?.id ?? null };
+    },
+  };
+}
+
+/**
+ * The form for a new finding; `params` may name the inspection and item it
+ * comes from, or a checkpoint. With neither, the inspector says where.
+ */
 export async function renderNewFinding(main, params) {
   const inspection = params.get('inspection') ? await db.getRecord(params.get('inspection')) : null;
   const template = inspection ? await db.getRecord(inspection.fields.template_id) : null;
   const item = template?.fields.items.find((candidate) => candidate.key === params.get('item')) || null;
   const checkpoint = await db.getRecord(inspection?.fields.checkpoint_id || params.get('checkpoint'));
-  const itemPhotos = inspection ? (await db.recordsOfType('photo')).filter((photo) => photo.fields.parent_id === inspection.id
-    && photo.fields.item_key === item?.key && !photo.deleted) : [];
+  const picker = inspection || checkpoint ? null : await placePicker();
+  const back = h('a', { href: inspection ? `#/inspection/${inspection.id}` : '#/findings', class: 'back' }, `‹ ${t('back')}`);
+  if (picker && !picker.hasSites) {
+    replace(main, back, h('h1', {}, t('new_finding')), h('p', { class: 'error', role: 'alert', id: 'no-sites' }, t('no_sites')));
+    return;
+  }
+  const itemPhotos = inspection ? (await childrenOf(inspection.id, 'photo')).filter((photo) => photo.fields.item_key === item?.key) : [];
   const newPhotos = [];
   const answer = item ? inspection.fields.answers?.[item.key] : null;
   const photoRow = h('div', { class: 'photo-row' });
@@ -33,6 +92,7 @@ export async function renderNewFinding(main, params) {
 
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h('form', { class: 'stack' },
+    picker?.controls,
     h('label', { for: 'finding-title' }, t('title')),
     h('input', { id: 'finding-title', name: 'title', required: true, maxlength: 500,
                  value: item ? `${localName(item, 'label', 'labels')}${checkpoint ? ` — ${localName(checkpoint.fields)}` : ''}` : '' }),
@@ -57,19 +117,23 @@ export async function renderNewFinding(main, params) {
       error.textContent = t('title');
       return;
     }
-    const site = checkpoint?.fields.site_id || inspection?.fields.site_id;
+    const place = picker ? picker.chosen() : {
+      site_id: checkpoint?.fields.site_id || inspection?.fields.site_id,
+      area_id: checkpoint?.fields.area_id ?? inspection?.fields.area_id ?? null,
+      checkpoint_id: checkpoint?.id ?? null,
+    };
+    if (!place.site_id) {
+      error.textContent = t('need_site');
+      return;
+    }
     const findingId = await createFinding({
-      inspection_id: inspection?.id ?? null, site_id: site, area_id: checkpoint?.fields.area_id ?? inspection?.fields.area_id ?? null,
-      checkpoint_id: checkpoint?.id ?? null, item_key: item?.key ?? null, category: data.get('category'),
+      inspection_id: inspection?.id ?? null, ...place, item_key: item?.key ?? null, category: data.get('category'),
       title: data.get('title').trim(), severity: data.get('severity') || 'medium', description: data.get('description') || null,
     }, itemPhotos.map((photo) => photo.fields.blob));
     for (const prepared of newPhotos) await addPhoto('finding', findingId, item?.key ?? null, 'before', prepared);
     location.hash = `#/finding/${findingId}`;
   });
-  replace(main,
-    h('a', { href: inspection ? `#/inspection/${inspection.id}` : '#/findings', class: 'back' }, `‹ ${t('back')}`),
-    h('h1', {}, t('new_finding')),
-    form);
+  replace(main, back, h('h1', {}, t('new_finding')), form);
 }
 
 export async function renderFindings(main) {
@@ -78,6 +142,7 @@ export async function renderFindings(main) {
     .sort((a, b) => (b.id > a.id ? 1 : -1));
   replace(main,
     h('h1', {}, t('nav_findings')),
+    h('a', { href: '#/finding/new', class: 'button primary', id: 'raise-finding' }, t('raise_finding')),
     mine.length ? h('ul', { class: 'cards', id: 'finding-list' }, mine.map((finding) => h('li', {},
       h('a', { href: `#/finding/${finding.id}`, class: 'card' },
         h('span', { class: 'card-title' }, finding.fields.title),
@@ -92,9 +157,10 @@ export async function renderFinding(main, findingId) {
     location.hash = '#/findings';
     return;
   }
-  const [checkpoint, photos] = await Promise.all([finding.fields.checkpoint_id ? db.getRecord(finding.fields.checkpoint_id) : null,
-                                                   db.recordsOfType('photo')]);
-  const own = photos.filter((photo) => photo.fields.parent_id === findingId && !photo.deleted);
+  const [checkpoint, own, site, areas] = await Promise.all([db.getRecord(finding.fields.checkpoint_id), childrenOf(findingId, 'photo'),
+    db.getRecord(finding.fields.site_id), db.recordsOfType('area')]);
+  const place = [site, ...areaChain(finding.fields.area_id, new Map(areas.map((area) => [area.id, area])))]
+    .filter(Boolean).map((record) => localName(record.fields)).join(' / ');
   const editable = finding.fields.status === 'open' && finding.fields.created_by === user.id;
   const saved = h('p', { class: 'hint', 'aria-live': 'polite' });
   const severity = editable ? radioRow('severity', SEVERITIES, finding.fields.severity, t('severity')) : null;
@@ -105,6 +171,7 @@ export async function renderFinding(main, findingId) {
     h('p', {}, h('span', { class: `chip ${finding.fields.status}`, id: 'finding-status' }, t(`status_${finding.fields.status}`)),
       ` ${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
       finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''),
+    place ? h('p', { id: 'finding-place' }, h('strong', {}, `${t('location')}: `), place) : null,
     checkpoint ? h('p', { class: 'code' }, `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}`) : null,
     severity,
     editable
@@ -117,19 +184,4 @@ export async function renderFinding(main, findingId) {
     h('div', { class: 'photo-row' }, own.map((photo) => h('figure', {},
       photoImage(() => photoBytes(photo.fields.blob), `${photo.fields.role} ${finding.fields.title}`),
       h('figcaption', {}, photo.fields.role)))));
-}
-
-export async function renderInspections(main) {
-  const [user, inspections, templates, checkpoints] = await Promise.all([currentUser(), db.recordsOfType('inspection'),
-    db.recordsOfType('template'), db.recordsOfType('checkpoint')]);
-  const names = new Map([...templates, ...checkpoints].map((record) => [record.id, localName(record.fields)]));
-  const mine = inspections.filter((inspection) => !inspection.deleted && inspection.fields.inspector_id === user.id)
-    .sort((a, b) => (b.fields.started_at || '').localeCompare(a.fields.started_at || ''));
-  replace(main,
-    h('h1', {}, t('nav_inspections')),
-    mine.length ? h('ul', { class: 'cards' }, mine.map((inspection) => h('li', {},
-      h('a', { href: `#/inspection/${inspection.id}`, class: 'card' },
-        h('span', { class: 'card-title' }, names.get(inspection.fields.template_id) || t('inspection')),
-        h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
-        h('span', { class: 'card-sub' }, `${names.get(inspection.fields.checkpoint_id) || ''} · ${new Date(inspection.fields.started_at).toLocaleString()}`))))) : h('p', {}, t('no_inspections')));
 }

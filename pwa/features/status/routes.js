@@ -1,0 +1,8 @@
+/** Everyone's sync screen: what waits, what the server said, log out. */
+
+import * as db from '../../db.js';
+import { renderSyncView } from './status.js';
+
+export const routes = [
+  { path: /^#\/sync$/, show: async ({ main, storage, onLogout }) => renderSyncView(main, { user: (await db.getMeta('session')).user, storage: storage(), onLogout }) },
+];

@@ -1,0 +1,169 @@
+"""The tables come from the migrations: a release's database upgrades with every row, and models and migrations agree."""
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+from server import create_app, with_psycopg
+from server.extensions import MIGRATIONS, db
+from server.schema import FIRST_REVISION, FIRST_TABLES
+from tests.conftest import TEST_CONFIG, TEST_DATABASE_URL, empty_postgres
+from tests.helpers import Device
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# What release 3991fb5 left in the dumps (tests/fixtures/make_release_dumps.py made them).
+RELEASE_ROWS = {
+    "records": 77,
+    "scope_exits": 2,
+    "change_counter": 1,
+    "mutations": 3,
+    "conflicts": 1,
+    "users": 7,
+    "user_sites": 1,
+    "devices": 3,
+    "login_failures": 1,
+    "blobs": 11,
+    "blob_uploaders": 1,
+}
+
+
+def database_url(instance_path: Path) -> str:
+    return with_psycopg(TEST_DATABASE_URL) if TEST_DATABASE_URL else f"sqlite:///{instance_path / 'estate-patrol.sqlite3'}"
+
+
+def load_release_dump(instance_path: Path) -> None:
+    """Put the release's database in place, as that release left it."""
+    if TEST_DATABASE_URL:
+        empty_postgres()
+        # pg_dump's output verbatim, less psql's own commands (\restrict), which only psql understands.
+        dump = "\n".join(line for line in (FIXTURES / "release-3991fb5-postgresql.sql").read_text().splitlines() if not line.startswith("\\"))
+        engine = create_engine(database_url(instance_path))
+        with engine.begin() as connection:
+            connection.exec_driver_sql(dump)
+        engine.dispose()
+    else:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(instance_path / "estate-patrol.sqlite3")
+        connection.executescript((FIXTURES / "release-3991fb5-sqlite.sql").read_text())
+        connection.close()
+
+
+def every_row(instance_path: Path) -> dict[str, list[tuple]]:
+    """Each table's rows, in primary-key order, read straight from the database."""
+    engine = create_engine(database_url(instance_path))
+    rows = {}
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        for table in sorted(FIRST_TABLES):
+            order = ", ".join(inspector.get_pk_constraint(table)["constrained_columns"])
+            rows[table] = [tuple(row) for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))]
+    engine.dispose()
+    return rows
+
+
+def table_names(instance_path: Path) -> list[str]:
+    engine = create_engine(database_url(instance_path))
+    with engine.connect() as connection:
+        names = inspect(connection).get_table_names()
+    engine.dispose()
+    return names
+
+
+def schema_differences() -> list:
+    with db.engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+
+
+def test_a_database_made_by_release_3991fb5_upgrades_at_start_with_every_row_kept(instance_path):
+    load_release_dump(instance_path)
+    before = every_row(instance_path)
+    assert {table: len(rows) for table, rows in before.items()} == RELEASE_ROWS
+    assert "alembic_version" not in table_names(instance_path)
+
+    app = create_app(TEST_CONFIG)
+
+    assert every_row(instance_path) == before
+    with app.app_context():
+        assert schema_differences() == []
+        with db.engine.connect() as connection:
+            heads = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_heads()
+            assert MigrationContext.configure(connection).get_current_heads() == tuple(heads)
+        counter = db.session.execute(text("SELECT value FROM change_counter")).scalar_one()
+    client = app.test_client()
+    devices = {}
+    for username in ("office", "inspector"):
+        response = client.post("/api/v1/auth/login", json={"username": username, "password": "demo-patrol", "device_name": "after the upgrade"})
+        assert response.status_code == 200, response.get_json()
+        devices[username] = Device(client, response.get_json())
+    office = devices["office"]
+    records = office.sync_down()
+    assert len(records) == RELEASE_ROWS["records"]
+    assert len(devices["inspector"].sync_down()) > 0
+    conflict = office.get("/conflicts").get_json()["conflicts"][0]
+    company = records[conflict["record_id"]]
+    assert company["fields"]["name"] == conflict["kept"]["value"]
+
+    result = office.push_one("company", {"name": "Renamed after the upgrade"}, record_id=company["id"], base_version=company["version"])
+
+    assert result["status"] == "applied"
+    assert office.sync_down()[company["id"]]["fields"]["name"] == "Renamed after the upgrade"
+    with app.app_context():
+        assert db.session.execute(text("SELECT value FROM change_counter")).scalar_one() == counter + 1
+        assert db.session.execute(text("SELECT seq FROM records WHERE id = :id"), {"id": company["id"]}).scalar_one() == counter + 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context():
+        assert schema_differences() == []
+        assert db.session.execute(text("SELECT id, value FROM change_counter")).all() == [(1, 0)]
+
+
+def test_the_migrations_have_one_head_and_start_from_the_release_tables(app):
+    script = ScriptDirectory(str(MIGRATIONS))
+
+    assert len(script.get_heads()) == 1, "two branches added revisions in parallel: make one revise the other"
+    assert [revision.revision for revision in script.walk_revisions()][-1] == FIRST_REVISION
+
+
+def test_a_database_with_some_of_the_tables_and_no_version_is_refused(instance_path):
+    if TEST_DATABASE_URL:
+        empty_postgres()
+    else:
+        instance_path.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(database_url(instance_path))
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE records (id VARCHAR(36) PRIMARY KEY)"))
+    engine.dispose()
+
+    with pytest.raises(RuntimeError, match="not made by a release"):
+        create_app(TEST_CONFIG)
+
+
+START = "from server import create_app; create_app()"
+
+
+def test_workers_starting_at_once_on_an_empty_database_upgrade_it_once(instance_path):
+    """As gunicorn's workers do: each process upgrades at start (from a folder away from the code); the lock lets one through at a time."""
+    if TEST_DATABASE_URL:
+        empty_postgres()
+    workers = [subprocess.Popen([sys.executable, "-c", START], cwd=instance_path.parent, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+
+    failures = [errors for worker in workers if (errors := worker.communicate(timeout=120)[1]) and worker.returncode != 0]
+
+    assert failures == []
+    engine = create_engine(database_url(instance_path))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        ]
+        assert connection.execute(text("SELECT id, value FROM change_counter")).all() == [(1, 0)]
+    engine.dispose()
