@@ -20,7 +20,7 @@ from server.extensions import db
 
 SCHEMA_LOCK = 7_345_812  # PostgreSQL advisory lock id: one worker changes the schema at a time
 
-# The revision whose tables release 3991fb5 (the last one without migrations) made with create_all.
+# The revision whose tables release 83eefa5 (the last landed one, without migrations) made with create_all.
 FIRST_REVISION = "5b2e0c1d9a47"
 FIRST_TABLES = frozenset(
     {
@@ -48,7 +48,7 @@ def upgrade_schema() -> None:
         config.attributes["connection"] = connection
         tables = set(inspect(connection).get_table_names())
         if "alembic_version" not in tables and tables & FIRST_TABLES:
-            # A database made before migrations existed (release 3991fb5 and earlier): create_all
+            # A database made before migrations existed (release 83eefa5 and earlier): create_all
             # made exactly the tables of the first revision but nothing recorded it. Stamp it at
             # that revision so the upgrade runs only the revisions after it and keeps every row.
             missing = FIRST_TABLES - tables

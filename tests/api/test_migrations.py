@@ -18,7 +18,7 @@ from tests.conftest import TEST_CONFIG, TEST_DATABASE_URL, empty_postgres
 from tests.helpers import Device
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-# What release 3991fb5 left in the dumps (tests/fixtures/make_release_dumps.py made them).
+# What release 83eefa5 left in the dumps (tests/fixtures/make_release_dumps.py made them).
 RELEASE_ROWS = {
     "records": 77,
     "scope_exits": 2,
@@ -43,7 +43,7 @@ def load_release_dump(instance_path: Path) -> None:
     if TEST_DATABASE_URL:
         empty_postgres()
         # pg_dump's output verbatim, less psql's own commands (\restrict), which only psql understands.
-        dump = "\n".join(line for line in (FIXTURES / "release-3991fb5-postgresql.sql").read_text().splitlines() if not line.startswith("\\"))
+        dump = "\n".join(line for line in (FIXTURES / "release-83eefa5-postgresql.sql").read_text().splitlines() if not line.startswith("\\"))
         engine = create_engine(database_url(instance_path))
         with engine.begin() as connection:
             connection.exec_driver_sql(dump)
@@ -51,7 +51,7 @@ def load_release_dump(instance_path: Path) -> None:
     else:
         instance_path.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(instance_path / "estate-patrol.sqlite3")
-        connection.executescript((FIXTURES / "release-3991fb5-sqlite.sql").read_text())
+        connection.executescript((FIXTURES / "release-83eefa5-sqlite.sql").read_text())
         connection.close()
 
 
@@ -81,7 +81,7 @@ def schema_differences() -> list:
         return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
 
 
-def test_a_database_made_by_release_3991fb5_upgrades_at_start_with_every_row_kept(instance_path):
+def test_a_database_made_by_release_83eefa5_upgrades_at_start_with_every_row_kept(instance_path):
     load_release_dump(instance_path)
     before = every_row(instance_path)
     assert {table: len(rows) for table, rows in before.items()} == RELEASE_ROWS
@@ -117,6 +117,45 @@ def test_a_database_made_by_release_3991fb5_upgrades_at_start_with_every_row_kep
     with app.app_context():
         assert db.session.execute(text("SELECT value FROM change_counter")).scalar_one() == counter + 1
         assert db.session.execute(text("SELECT seq FROM records WHERE id = :id"), {"id": company["id"]}).scalar_one() == counter + 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_an_open_finding_an_earlier_release_let_a_company_read_leaves_that_companys_phones(instance_path):
+    """Issue #17: the release keyed an open finding naming a company to that company; the upgrade takes it back."""
+    load_release_dump(instance_path)
+    engine = create_engine(database_url(instance_path))
+    with engine.begin() as connection:
+        company = connection.execute(text("SELECT company_id FROM users WHERE username = 'fireco'")).scalar_one()
+        finding = (
+            connection.execute(
+                text(
+                    "SELECT r.id FROM records r JOIN records p ON p.parent_id = r.id WHERE r.type = 'finding' AND r.company_id IS NULL AND p.type = 'photo'"
+                )
+            )
+            .scalars()
+            .first()
+        )
+        # What the release stored for an open finding an inspector created naming the company: the key on it and its photos.
+        connection.execute(text("UPDATE records SET company_id = :company WHERE id = :id OR parent_id = :id"), {"company": company, "id": finding})
+        counter = connection.execute(text("SELECT value FROM change_counter")).scalar_one()
+        family = set(connection.execute(text("SELECT id FROM records WHERE id = :id OR parent_id = :id"), {"id": finding}).scalars())
+    engine.dispose()
+
+    app = create_app(TEST_CONFIG)
+
+    with app.app_context():
+        keys = db.session.execute(text("SELECT company_id FROM records WHERE id = :id OR parent_id = :id"), {"id": finding}).scalars().all()
+        assert keys and all(key is None for key in keys)
+        db.session.remove()
+    client = app.test_client()
+    response = client.post("/api/v1/auth/login", json={"username": "fireco", "password": "demo-patrol", "device_name": "a phone of before"})
+    contractor = Device(client, response.get_json())
+    page = contractor.get(f"/sync/pull?since={counter}").get_json()
+    revoked = {change["id"] for change in page["changes"] if change.get("revoked")}
+    assert family <= revoked
+    assert finding not in contractor.sync_down()
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()
 

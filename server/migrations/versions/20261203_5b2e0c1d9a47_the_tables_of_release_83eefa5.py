@@ -1,4 +1,4 @@
-"""The tables of release 3991fb5, the last one that made them with create_all; and the change counter's row.
+"""The tables of release 83eefa5, the last one that made them with create_all; and the change counter's row.
 
 A database that release made has these tables but no alembic_version: server/schema.py
 stamps it at this revision instead of running it.
