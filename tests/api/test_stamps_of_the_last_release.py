@@ -2,7 +2,7 @@
 
 The per-path form of the first day of development (before 5547b2a) is no
 longer decoded: no release wrote it, and this checks the release's own
-databases (tests/fixtures, made by release 3991fb5).
+databases (tests/fixtures, made by release 83eefa5).
 """
 
 from sqlalchemy import select
