@@ -109,11 +109,6 @@ class PushResultSchema(Schema):
     results = fields.List(fields.Nested(MutationResultSchema))
 
 
-class PullQuerySchema(Schema):
-    since = fields.String(load_default=None)
-    limit = fields.String(load_default=None)
-
-
 class PullResultSchema(Schema):
     changes = fields.List(fields.Nested(RecordSchema))
     cursor = fields.String()

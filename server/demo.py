@@ -17,8 +17,7 @@ from server.extensions import db
 from server.models import Blob, Record, User, utcnow
 from server.services import accounts, blobs
 from server.services.actor import Actor
-from server.services.records import write
-from sync.merge import Stamp
+from server.services.mutations import Batch, apply_server_edit
 
 PASSWORD = "demo-patrol"
 SITE_NAME = "Harbour View Gardens"
@@ -57,6 +56,7 @@ class DemoWriter:
 
     def __init__(self, users: dict[str, User]):
         self.users = users
+        self.batch = Batch()  # the demo's records, each loaded once however often it is referred to
 
     def actor(self, username: str) -> Actor:
         user = self.users[username]
@@ -64,10 +64,7 @@ class DemoWriter:
 
     def put(self, record_type: str, fields: dict, as_user: str = "admin", record_id: str | None = None) -> str:
         record_id = record_id or str(uuid.uuid4())
-        mid = str(uuid.uuid4())
-        actor = self.actor(as_user)
-        mutation = {"mid": mid, "type": record_type, "id": record_id, "op": "upsert", "fields": fields, "base_version": None}
-        result = write(actor, mutation, Stamp(utcnow(), actor.device_id, mid, actor.user_id))
+        result = apply_server_edit(self.actor(as_user), record_type, fields, record_id=record_id, batch=self.batch)
         if result["status"] != "applied":
             raise RuntimeError(f"demo {record_type} refused: {result}")
         return record_id

@@ -81,7 +81,9 @@ class Mutation(db.Model):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Conflict(db.Model):
+class ConflictEntry(db.Model):
+    """An entry of the office's conflicts list: a value that lost a concurrent edit, and the one kept."""
+
     __tablename__ = "conflicts"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -8,7 +8,7 @@ An incoming edit names the record version it was made on. A field that has
 not changed since then takes the edit: the editor saw the current value. A
 field that has changed since is a concurrent edit: the later stamp wins, ties
 broken by device id and then mutation id, so the outcome never depends on the
-order edits arrive in. The losing value comes back as a `Conflict` unless it
+order edits arrive in. The losing value comes back as a `FieldConflict` unless it
 equals the winner or both edits came from one device (a device's own edits
 are sequential, not concurrent). Edits from other devices that agreed on a
 value are remembered, so when that value is overwritten they are reported too.
@@ -53,7 +53,7 @@ class FieldStamp:
 
 
 @dataclass(frozen=True)
-class Conflict:
+class FieldConflict:
     """Two concurrent values of one field: the one kept and the one that lost."""
 
     field: str
@@ -75,11 +75,7 @@ class Merge:
     stamps: dict[str, Stamp] = field(default_factory=dict)
     agreeing: dict[str, tuple[Stamp, ...]] = field(default_factory=dict)
     lost: list[str] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-
-    @property
-    def changes_value(self) -> bool:
-        return bool(self.values)
+    conflicts: list[FieldConflict] = field(default_factory=list)
 
 
 def flatten(fields: dict[str, Any]) -> dict[str, Any]:
@@ -148,11 +144,11 @@ def merge_edit(
             merge.agreeing[path] = ()
             for holder in holders:
                 if holder.device_id != stamp.device_id:
-                    merge.conflicts.append(Conflict(path, value, stamp, current_value, holder))
+                    merge.conflicts.append(FieldConflict(path, value, stamp, current_value, holder))
         else:
             merge.lost.append(path)
             if stamp.device_id != previous.stamp.device_id:
-                merge.conflicts.append(Conflict(path, current_value, previous.stamp, value, stamp))
+                merge.conflicts.append(FieldConflict(path, current_value, previous.stamp, value, stamp))
     return merge
 
 

@@ -5,10 +5,13 @@ checked against the server's current status. A role that may never reach the
 target is refused (`Verdict.FORBIDDEN`); a role that may reach it, but not from
 the current status, made its edit on a state that no longer holds
 (`Verdict.STALE`), so a closed finding is never reopened by an old offline edit.
+
+The move tables are plain data; a record type names its `Workflow` in the
+server's registry (server/records).
 """
 
+from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
 
 
 class Verdict(Enum):
@@ -33,29 +36,45 @@ FINDING_MOVES = {
     ("fixed", "assigned"): OFFICE_ROLES,  # the fix is rejected
     ("closed", "assigned"): OFFICE_ROLES,  # reopened, only on the current version
 }
-FINDING_STATUSES = ("open", "assigned", "in_progress", "fixed", "closed", "cancelled")
 
 INSPECTION_MOVES = {
     ("draft", "submitted"): OFFICE_ROLES | {"inspector"},
     ("submitted", "reviewed"): OFFICE_ROLES,
     ("submitted", "draft"): OFFICE_ROLES,  # sent back to the inspector
 }
-INSPECTION_STATUSES = ("draft", "submitted", "reviewed")
 
-MOVES = {"finding": FINDING_MOVES, "inspection": INSPECTION_MOVES}
-INITIAL_STATUS = {"finding": "open", "inspection": "draft"}
+
+@dataclass(frozen=True)
+class Workflow:
+    """A record type's statuses, the one a new record starts in, and the moves between them."""
+
+    statuses: tuple[str, ...]
+    initial: str
+    moves: dict[tuple[str, str], frozenset[str]]
+    settled: tuple[str, ...] = ()  # left only by an edit made on the record's current version (a reopening)
+    reachable: dict[str, frozenset[str]] = field(init=False, repr=False)  # role -> every status it may move a record to
+
+    def __post_init__(self):
+        unknown = {self.initial, *self.settled, *(status for move in self.moves for status in move)} - set(self.statuses)
+        if unknown:
+            raise ValueError(f"moves name statuses not declared: {sorted(unknown)}")
+        roles = {role for allowed in self.moves.values() for role in allowed}
+        object.__setattr__(self, "reachable", {role: frozenset(to for (_, to), allowed in self.moves.items() if role in allowed) for role in roles})
+
+    def check(self, role: str, current: str, target: str) -> Verdict:
+        """Whether `role` may move a record from `current` to `target`."""
+        if target not in self.reachable.get(role, ()):
+            return Verdict.FORBIDDEN
+        if role in self.moves.get((current, target), ()):
+            return Verdict.ALLOWED
+        return Verdict.STALE
+
+
+FINDING_WORKFLOW = Workflow(("open", "assigned", "in_progress", "fixed", "closed", "cancelled"), "open", FINDING_MOVES, settled=("closed",))
+INSPECTION_WORKFLOW = Workflow(("draft", "submitted", "reviewed"), "draft", INSPECTION_MOVES)
+WORKFLOWS = {"finding": FINDING_WORKFLOW, "inspection": INSPECTION_WORKFLOW}
 
 
 def check_move(record_type: str, role: str, current: str, target: str) -> Verdict:
     """Whether `role` may move a record of `record_type` from `current` to `target`."""
-    if target not in reachable(record_type, role):
-        return Verdict.FORBIDDEN
-    if role in MOVES[record_type].get((current, target), ()):
-        return Verdict.ALLOWED
-    return Verdict.STALE
-
-
-@cache
-def reachable(record_type: str, role: str) -> frozenset[str]:
-    """Every status `role` may move a record of `record_type` to, from some status."""
-    return frozenset(to for (_, to), roles in MOVES[record_type].items() if role in roles)
+    return WORKFLOWS[record_type].check(role, current, target)

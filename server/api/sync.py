@@ -9,14 +9,14 @@ from server.api.guard import current_actor, login_required
 from server.api.payload import read_json
 from server.errors import TooManyMutations, Unprocessable
 from server.models import utcnow
-from server.services import pull, records
+from server.services import mutations, pull
 
 bp = ApiBlueprint("sync", __name__)
 
 MAX_PUSH_BYTES = 2 * 1024 * 1024
 
 # A push rolled back at the boundary (a deadlock victim run again, an error) leaves nothing of its batch behind.
-on_rollback(records.forget_batch)
+on_rollback(mutations.forget_batch)
 
 
 @bp.post("/sync/push")
@@ -31,7 +31,7 @@ def push():
     if len(batch["mutations"]) > MAX_MUTATIONS:
         raise TooManyMutations(f"At most {MAX_MUTATIONS} mutations a request; send the rest in another.")
     check_mutation_ids(batch["mutations"])
-    results = records.apply_batch(current_actor(), batch["mutations"], batch["sent_at"], utcnow())
+    results = mutations.apply_batch(current_actor(), batch["mutations"], batch["sent_at"], utcnow())
     # The results are built as plain JSON by the service; PushResultSchema documents them (OpenAPI)
     # and dumping thousands of nested records through marshmallow would cost more than the push.
     return {"results": results}

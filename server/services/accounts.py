@@ -25,9 +25,7 @@ from server.errors import BadCredentials, InvalidToken, MissingToken, NotFound, 
 from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
-from server.services.positions import mark_changed
-from server.services.records import creation_stamps
-from sync.merge import Stamp
+from server.services.mutations import apply_server_edit
 
 # A device that has not called the server for this many days must log in again (0: never). The
 # instance config or the environment sets DEVICE_IDLE_DAYS; see README, Configuration.
@@ -280,23 +278,10 @@ def find_or_create_named(record_type: str, name: str) -> Record:
 
 
 def create_system_record(record_type: str, fields: dict, record_id: str | None = None) -> Record:
-    """A record made from the shell (create-user), stamped as the system device, its author the system user."""
+    """A record made from the shell (create-user), written as a push would be: by the system device, its author the system user."""
     record_id = record_id or str(uuid.uuid4())
-    stamp = Stamp(utcnow(), SYSTEM_DEVICE, str(uuid.uuid4()), None)
-    record = Record(
-        id=record_id,
-        type=record_type,
-        version=1,
-        deleted=False,
-        fields=fields,
-        stamps=creation_stamps(stamp),
-        created_at=utcnow(),
-        updated_at=utcnow(),
-        site_id=record_id if record_type == "site" else None,
-        company_id=record_id if record_type == "company" else None,
-        owner_id=SYSTEM_USER,
-    )
-    db.session.add(record)
-    db.session.flush()
-    mark_changed(db.session, record)
-    return record
+    system = Actor(user_id=SYSTEM_USER, role="admin", device_id=SYSTEM_DEVICE)
+    result = apply_server_edit(system, record_type, fields, record_id=record_id)
+    if result["status"] != "applied":
+        raise ValueError(f"the {record_type} was refused: {result.get('error', result)}")
+    return db.session.get(Record, record_id)

@@ -1,20 +1,17 @@
 """The conflicts list: values that lost a concurrent edit, kept for office staff."""
 
-import uuid
-
 from sqlalchemy import select
 
 from server.errors import BadRequest, EditRejected, NotFound, StaleValue
 from server.extensions import db
-from server.models import Conflict, Record, utcnow
+from server.models import ConflictEntry, Record, utcnow
 from server.services.actor import Actor
-from server.services.records import write
-from sync.merge import Stamp
+from server.services.mutations import apply_server_edit
 
 STATUSES = ("open", "resolved")
 
 
-def conflict_json(conflict: Conflict) -> dict:
+def conflict_json(conflict: ConflictEntry) -> dict:
     return {
         "id": conflict.id,
         "type": conflict.record_type,
@@ -32,27 +29,25 @@ def conflict_json(conflict: Conflict) -> dict:
 def list_conflicts(actor: Actor, status: str | None, record_id: str | None = None) -> list[dict]:
     if status is not None and status not in STATUSES:
         raise BadRequest("status is open or resolved.", {"status": ["Unknown status."]})
-    query = select(Conflict).order_by(Conflict.created_at.desc())
+    query = select(ConflictEntry).order_by(ConflictEntry.created_at.desc())
     if status:
-        query = query.where(Conflict.status == status)
+        query = query.where(ConflictEntry.status == status)
     if record_id:
-        query = query.where(Conflict.record_id == record_id)
+        query = query.where(ConflictEntry.record_id == record_id)
     if actor.site_ids is not None:
-        query = query.where(Conflict.site_id.in_(actor.site_ids) | Conflict.site_id.is_(None))
+        query = query.where(ConflictEntry.site_id.in_(actor.site_ids) | ConflictEntry.site_id.is_(None))
     return [conflict_json(conflict) for conflict in db.session.execute(query).scalars()]
 
 
 def resolve_conflict(actor: Actor, conflict_id: str, value) -> dict:
     """Write the chosen value as a new edit on the current version, then close the conflict."""
-    conflict = db.session.get(Conflict, conflict_id)
+    conflict = db.session.get(ConflictEntry, conflict_id)
     if conflict is None or (actor.site_ids is not None and conflict.site_id not in actor.site_ids):
         raise NotFound("There is no such conflict.")
     record = db.session.get(Record, conflict.record_id)
     name, _, key = conflict.field.partition(".")
     fields = {name: {key: value}} if key else {name: value}
-    mid = str(uuid.uuid4())
-    mutation = {"mid": mid, "type": conflict.record_type, "id": conflict.record_id, "op": "upsert", "fields": fields, "base_version": record.version}
-    result = write(actor, mutation, Stamp(utcnow(), actor.device_id, mid, actor.user_id))
+    result = apply_server_edit(actor, conflict.record_type, fields, record_id=conflict.record_id, base_version=record.version)
     if result["status"] == "rejected":
         raise EditRejected(result["error"])
     if result["status"] == "conflict":

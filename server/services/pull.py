@@ -13,14 +13,15 @@ every device does on every sync.
 
 import json
 
-from sqlalchemy import Text, bindparam, cast, or_, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from server.errors import InvalidCursor, InvalidLimit
 from server.extensions import db
 from server.models import Record, ScopeExit
-from server.services import rights
+from server.records.read import contractor_places, places_of
 from server.services.actor import Actor
 from server.services.positions import current_position
+from server.services.rights import Reader, read_condition
 
 DEFAULT_LIMIT, MAX_LIMIT = 500, 1000
 # Plain rows of just what a change carries: not the merge stamps (as large
@@ -32,7 +33,15 @@ CHANGE_COLUMNS = (Record.seq, Record.type, Record.id, Record.version, Record.del
 # statement each time was a large part of the request.
 AFTER, TOP, LIMIT, SITES = bindparam("after"), bindparam("top"), bindparam("limit"), bindparam("sites", expanding=True)
 EVERY_CHANGE = select(*CHANGE_COLUMNS).where(Record.seq > AFTER, Record.seq <= TOP).order_by(Record.seq).limit(LIMIT)
-SITE_CHANGES = EVERY_CHANGE.where(or_(Record.site_id.in_(SITES), Record.type.in_(rights.GLOBAL_TYPES)))
+
+
+def reading(condition):
+    """The changes a read condition lets through (`rights.read_condition`: the read rules of every record type)."""
+    return EVERY_CHANGE if condition is True else EVERY_CHANGE.where(condition)
+
+
+STAFF_CHANGES = reading(read_condition(False, Reader(sites=None)))  # no site limit: every record, as things stand
+SITE_CHANGES = reading(read_condition(False, Reader(sites=SITES)))
 EXITS = select(ScopeExit).where(ScopeExit.seq > AFTER, ScopeExit.seq <= TOP).order_by(ScopeExit.seq).limit(LIMIT)
 SITE_EXITS = EXITS.where(ScopeExit.audience == "site", ScopeExit.audience_id.in_(SITES))
 COMPANY_EXITS = EXITS.where(ScopeExit.audience == "company", ScopeExit.audience_id == bindparam("company"))
@@ -101,22 +110,18 @@ def change_json(row) -> str:
 def read_feed(actor: Actor, window: dict) -> tuple[list, list]:
     """The records the caller may read in the window, and the exits from its audiences there, each in feed order."""
     if actor.is_contractor:
-        references = rights.contractor_references(actor.company_id)
-        scope = or_(
-            (Record.company_id == actor.company_id) & Record.type.in_(rights.CONTRACTOR_TYPES),
-            Record.type.in_(("site", "area", "checkpoint")) & Record.id.in_(references),
-        )
+        scope = read_condition(True, Reader(company=actor.company_id, places=contractor_places(actor.company_id)))
         window = {**window, "company": actor.company_id or ""}
-        return (db.session.execute(EVERY_CHANGE.where(scope), window).all(), db.session.execute(COMPANY_EXITS, window).scalars().all())
+        return (db.session.execute(reading(scope), window).all(), db.session.execute(COMPANY_EXITS, window).scalars().all())
     if actor.site_ids is None:
-        return db.session.execute(EVERY_CHANGE, window).all(), []
+        return db.session.execute(STAFF_CHANGES, window).all(), []
     window = {**window, "sites": sorted(actor.site_ids)}
     return db.session.execute(SITE_CHANGES, window).all(), db.session.execute(SITE_EXITS, window).scalars().all()
 
 
 def add_references(latest: dict[str, str], findings: list[dict]) -> None:
     """A finding new to a contractor arrives with the places it hangs on, however old they are."""
-    missing = rights.references_of(findings) - set(latest)
+    missing = places_of(findings) - set(latest)
     if not missing:
         return
     for row in db.session.execute(select(*CHANGE_COLUMNS).where(Record.id.in_(missing))):

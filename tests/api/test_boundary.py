@@ -11,7 +11,7 @@ from server.api.boundary import ApiBlueprint, keep_writes_on
 from server.extensions import db
 from server.models import Device as DeviceRow
 from server.models import LoginFailure, Record
-from server.services import records
+from server.services import mutations as records
 from tests.helpers import jpeg_bytes, sha
 
 # Long enough ago that authentication writes the time again, well within the idle limit (DEVICE_IDLE_DAYS).

@@ -216,7 +216,7 @@ def test_a_delete_leaves_a_tombstone_that_others_pull(office, inspector, estate)
 
 def test_when_a_quick_create_is_refused_by_the_database_the_batch_runs_again_one_by_one(office, estate, monkeypatch):
     # As when another worker creates the same record between our look-up and our insert.
-    from server.services import records
+    from server.services import mutations as records
 
     record_id = new_id()
     office.push_one("company", {"name": "First"}, record_id=record_id)

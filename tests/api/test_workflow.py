@@ -232,3 +232,34 @@ def test_when_a_finding_was_reported_is_kept_as_first_sent(office, inspector, es
 
     assert moved["status"] == "rejected" and "reported_at" in moved["error"]["fields"]
     assert office.fetch(finding)["fields"]["reported_at"] == "2026-11-26T08:00:00.000Z"
+
+
+@pytest.mark.parametrize("status", ["fixed", "closed", "cancelled"])
+def test_giving_a_finding_to_another_company_after_the_work_is_a_conflict_and_changes_nothing(
+    office, contractor_a, contractor_b, finding, estate, status
+):
+    if status == "cancelled":
+        office.push_one("finding", {"status": "cancelled"}, record_id=finding)
+    else:
+        assign(office, finding, estate.company_a)
+        fix(contractor_a, finding)
+        if status == "closed":
+            office.push_one("finding", {"status": "closed"}, record_id=finding)
+    before = office.fetch(finding)
+
+    result = office.push_one("finding", {"company_id": estate.company_b}, record_id=finding, base_version=before["version"])
+
+    assert result["status"] == "conflict" and result["conflicts"] == ["company_id"]
+    assert office.fetch(finding) == before
+    assert finding not in {change["id"] for change in contractor_b.pull().json["changes"]}
+
+
+def test_a_fixed_finding_sent_back_to_another_company_is_assigned_to_it(office, contractor_a, finding, estate):
+    assign(office, finding, estate.company_a)
+    fix(contractor_a, finding)
+
+    result = office.push_one("finding", {"status": "assigned", "company_id": estate.company_b}, record_id=finding)
+
+    assert result["status"] == "applied"
+    fields = office.fetch(finding)["fields"]
+    assert (fields["status"], fields["company_id"]) == ("assigned", estate.company_b)

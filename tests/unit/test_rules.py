@@ -68,3 +68,14 @@ def test_the_sync_engine_imports_neither_flask_nor_sqlalchemy():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_no_module_of_the_sync_engine_imports_flask_or_sqlalchemy():
+    code = (
+        "import importlib, pkgutil, sys, sync; "
+        "[importlib.import_module(f'sync.{m.name}') for m in pkgutil.iter_modules(sync.__path__)]; "
+        "assert 'sync.stamps' in sys.modules; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'server', 'marshmallow')]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
