@@ -12,7 +12,7 @@
 import * as db from './db.js';
 
 /** The work categories shared by checkpoints, templates and findings, as schemas/records.py checks them. */
-export const CATEGORIES = ['cleaning', 'greening', 'fire', 'decoration', 'other'];
+export { CATEGORIES } from './vocabulary.js';
 
 export const newId = () => crypto.randomUUID();
 export const now = () => new Date().toISOString();

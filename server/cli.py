@@ -1,4 +1,4 @@
-"""Shell commands: `flask --app server create-user` and `flask --app server seed-demo`."""
+"""Shell commands: `flask --app server create-user`, `seed-demo` and `write-vocabulary`."""
 
 import click
 from flask import Flask
@@ -40,3 +40,11 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo estate loaded. Users (password: demo-patrol):")
         for username, role in created:
             click.echo(f"  {username:12} {role}")
+
+    @app.cli.command("write-vocabulary")
+    def write_vocabulary():
+        """Write pwa/vocabulary.js from the record-type declarations (after a status, kind or category changes)."""
+        from server.vocabulary import MODULE, vocabulary_module
+
+        MODULE.write_text(vocabulary_module())
+        click.echo(f"Wrote {MODULE}.")

@@ -10,6 +10,7 @@ import { formatTime, localName, t } from '../../i18n.js';
 import { addComment, CATEGORIES, editRecord, editRecords } from '../../records.js';
 import { FINDING_STATUSES, isOverdue, SEVERITIES } from '../findings/changes.js';
 import { areaChain, childrenOf } from '../../query.js';
+import { CLOCK_TOLERANCE_MS } from '../../vocabulary.js';
 import { photoBytes } from '../../sync.js';
 import { h, labelledSelect, photoImage, replace } from '../../dom.js';
 
@@ -193,9 +194,6 @@ export async function renderDeskFinding(main, findingId) {
     ['open', 'assigned'].includes(status) ? h('button', { type: 'button', class: 'danger', id: 'cancel-finding',
                                                          onclick: () => act({ status: 'cancelled' }) }, t('cancel_finding')) : null);
 }
-
-// sync/clock.py's CLOCK_TOLERANCE: within it a device's clock counts as right.
-const CLOCK_TOLERANCE_MS = 2 * 60 * 1000;
 
 /** A time a device claims for its evidence, with the server's receipt time beside it where they differ by more than clocks may. */
 function evidenceTime(claimed, received) {

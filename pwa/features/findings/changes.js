@@ -1,10 +1,11 @@
-/** A finding's vocabulary (as schemas/records.py checks it) and the inspector's change that raises one. */
+/** A finding's vocabulary (the server's, from vocabulary.js) and the inspector's change that raises one. */
 
 import * as db from '../../db.js';
 import { currentUser, fresh, now } from '../../records.js';
+import { STATUSES } from '../../vocabulary.js';
 
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
-export const FINDING_STATUSES = ['open', 'assigned', 'in_progress', 'fixed', 'closed', 'cancelled'];
+export { SEVERITIES } from '../../vocabulary.js';
+export const FINDING_STATUSES = STATUSES.finding;
 
 /** A rectification past its due date (dates compare as YYYY-MM-DD text). */
 export function isOverdue(finding) {

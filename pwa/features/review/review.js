@@ -11,6 +11,7 @@ import { addComment, editRecord } from '../../records.js';
 import { childrenOf } from '../../query.js';
 import { photoBytes } from '../../sync.js';
 import { h, labelledSelect, photoImage, replace } from '../../dom.js';
+import { STATUSES } from '../../vocabulary.js';
 
 const filters = { status: 'submitted', site: '', inspector: '', from: '', to: '' };
 
@@ -56,7 +57,7 @@ export async function renderReview(main) {
   replace(main,
     h('h1', {}, t('nav_review')),
     h('div', { class: 'filters' },
-      h('div', {}, labelledSelect('review-status', t('filter_status'), [['', t('all')], ...['submitted', 'reviewed', 'draft'].map((s) => [s, t(`status_${s}`)])],
+      h('div', {}, labelledSelect('review-status', t('filter_status'), [['', t('all')], ...STATUSES.inspection.map((s) => [s, t(`status_${s}`)])],
         filters.status, set('status'))),
       h('div', {}, labelledSelect('review-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])],
         filters.site, set('site'))),

@@ -9,11 +9,11 @@ import * as db from '../../db.js';
 import { localName, t } from '../../i18n.js';
 import { CATEGORIES, createRecord, editRecord } from '../../records.js';
 import { isWithin } from '../../query.js';
+import { AREA_KINDS } from '../../vocabulary.js';
 import { apiImageUrl, OfflineError } from '../../sync.js';
 import { h, replace } from '../../dom.js';
 
 const TYPES = ['site', 'area', 'checkpoint', 'company'];
-const AREA_KINDS = ['building', 'floor', 'unit', 'zone', 'room', 'outdoor']; // as schemas/records.py checks them
 
 /** What each type's form asks of `record` (null for a new one); `options` makes a select (from the records at hand). */
 function formFields(type, records, record) {

@@ -3,7 +3,7 @@
 import * as db from '../../db.js';
 import { edit, fresh } from '../../records.js';
 
-export const ITEM_KINDS = ['pass_fail', 'score', 'number', 'text', 'choice', 'photo'];
+export { ITEM_KINDS } from '../../vocabulary.js';
 
 /**
  * An edited template as its next revision: a new record of the same family,
