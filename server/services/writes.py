@@ -107,7 +107,7 @@ def initial_status(actor: Actor, declared: RecordType, requested: str | None) ->
     if not declared.created_later:
         raise Rejected("invalid", f"A {declared.name} is created {start}.", {"status": [f"Must be {start} on create."]})
     if declared.workflow.check(actor.role, start, requested) is not Verdict.ALLOWED:
-        raise Rejected("forbidden", f"An {declared.name} cannot be created as {requested}.", {"status": ["Not allowed on create."]})
+        raise Rejected("forbidden", f"This {declared.name} cannot be created as {requested}.", {"status": ["Not allowed on create."]})
     return requested
 
 
