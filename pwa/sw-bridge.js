@@ -45,5 +45,3 @@ export function applyUpdate() {
   waiting?.postMessage({ type: 'skip-waiting' });
 }
 
-/** True once a service worker controls the page: the app now starts offline. */
-export const readyOffline = () => Boolean(navigator.serviceWorker?.controller);
