@@ -12,8 +12,10 @@ const SHELL_FILES = "__SHELL_FILES__";
 const PREFIX = 'estate-patrol-shell-';
 const CACHE = PREFIX + VERSION;
 
+// 'no-cache' asks the server about every file (If-None-Match), so a changed file always comes anew,
+// while a file the page has just loaded comes back as a bodiless 304 instead of a second download.
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: 'reload' })))));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: 'no-cache' })))));
 });
 
 self.addEventListener('activate', (event) => {

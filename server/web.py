@@ -4,17 +4,29 @@ The app has no build step: its files are served as they are from `pwa/`.
 Only `sw.js` is filled in when served, with the list of app-shell files and
 a version hashed from their contents, so any change to any file installs a
 new service worker (and a new cache) on the phones.
+
+Text files go gzipped to a browser that accepts it, compressed once per
+file version and kept in memory: the shell is a few dozen small files, so
+this is simpler than Flask-Compress (which compresses a streamed file again
+on every request) and needs no proxy a new user does not have. Every file is
+`no-cache` with an ETag, so a phone revalidates each with a 304 and an update
+reaches it on the next load.
 """
 
+import gzip
 import hashlib
+import mimetypes
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, Response, abort, request, send_from_directory
 from werkzeug.routing import PathConverter
+from werkzeug.security import safe_join
 
 PWA_FOLDER = Path(__file__).resolve().parent.parent / "pwa"
 SHELL_SUFFIXES = {".html", ".js", ".json", ".css", ".webmanifest", ".png", ".svg"}
+COMPRESSED_SUFFIXES = SHELL_SUFFIXES - {".png"}  # a PNG is compressed already
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 PAGE_POLICY = (
@@ -45,6 +57,47 @@ def service_worker_source(salt: str) -> str:
     return source.replace('"__VERSION__"', f'"{digest.hexdigest()[:12]}"').replace('"__SHELL_FILES__"', f"[{files}]")
 
 
+@lru_cache(maxsize=256)
+def gzipped(body: bytes) -> tuple[bytes, str]:
+    """The gzip of a file's bytes (mtime 0, so the same bytes give the same gzip on every host), and its ETag."""
+    packed = gzip.compress(body, 9, mtime=0)
+    return packed, hashlib.sha256(packed).hexdigest()[:32]
+
+
+@lru_cache(maxsize=256)
+def file_bytes(path: str, mtime_ns: int, size: int) -> bytes:
+    """A file's bytes, read again only when it changes on disk."""
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def text_response(body: bytes, mimetype: str) -> Response:
+    """A text file of the app: gzipped when the browser takes it, conditional on its ETag, revalidated on every load."""
+    if request.accept_encodings["gzip"]:
+        packed, etag = gzipped(body)
+        response = Response(packed, mimetype=mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(body, mimetype=mimetype)
+        etag = hashlib.sha256(body).hexdigest()[:32]
+    response.set_etag(etag)
+    response.vary.add("Accept-Encoding")
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
+
+
+def send_app_file(filename: str) -> Response:
+    if Path(filename).suffix not in COMPRESSED_SUFFIXES:
+        response = send_from_directory(PWA_FOLDER, filename, max_age=0)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    path = safe_join(str(PWA_FOLDER), filename)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    stat = os.stat(path)
+    return text_response(file_bytes(path, stat.st_mtime_ns, stat.st_size), mimetypes.guess_type(filename)[0] or "application/octet-stream")
+
+
 class AppFilePath(PathConverter):
     """A path outside /api/: the PWA's files. The API's paths never match it, so a known API path
     asked with the wrong method is Werkzeug's 405 (with Allow), not this route's 404."""
@@ -69,19 +122,15 @@ def register_web(app: Flask) -> None:
 
     @app.get("/")
     def index():
-        response = send_from_directory(PWA_FOLDER, "index.html", max_age=0)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+        return send_app_file("index.html")
 
     @app.get("/sw.js")
     def service_worker():
         source = service_worker_source(app.config.get("APP_VERSION_SALT", ""))
-        return Response(source, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+        return text_response(source.encode(), "text/javascript")
 
     @app.get("/<app_file:filename>")
     def app_file(filename: str):
         if Path(filename).suffix not in SHELL_SUFFIXES:
             abort(404)
-        response = send_from_directory(PWA_FOLDER, filename, max_age=0)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+        return send_app_file(filename)
