@@ -117,6 +117,12 @@ class TooManyPixels(PayloadTooLarge):
     code = "too_many_pixels"
 
 
+class TooCostlyImage(PayloadTooLarge):
+    """Few bytes that would take more memory to decode than the server allows a photo (a decompression bomb)."""
+
+    code = "too_costly_to_decode"
+
+
 # 415
 class UnsupportedMediaType(ApiError):
     status, code = 415, "unsupported_media_type"
@@ -167,6 +173,19 @@ class EditRejected(Unprocessable):
 # 429
 class TooManyRequests(ApiError):
     status, code = 429, "too_many_requests"
+
+
+class TooManyPartialUploads(TooManyRequests):
+    """The device has as many uploads in progress as it may: finish one first (or wait for stale ones to expire)."""
+
+    code = "too_many_partial_uploads"
+
+
+# 507
+class UploadSpaceFull(ApiError):
+    """Uploads in progress of all devices together hold as much as the server keeps for them: try again later."""
+
+    status, code = 507, "upload_space_full"
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

@@ -24,6 +24,7 @@ STABLE_CODES = {
     "too_large",
     "too_many_mutations",
     "too_many_pixels",
+    "too_costly_to_decode",
     "unsupported_media_type",
     "unsupported_format",
     "invalid",
@@ -33,6 +34,8 @@ STABLE_CODES = {
     "chunk_too_long",
     "hash_mismatch",
     "too_many_requests",
+    "too_many_partial_uploads",
+    "upload_space_full",
 }
 
 
