@@ -52,6 +52,12 @@ class InvalidLabelCode(BadRequest):
     code = "invalid_code"
 
 
+class NulCharacter(BadRequest):
+    """A NUL in the path or the query: no name or id holds one, and PostgreSQL cannot even compare against it."""
+
+    code = "nul_character"
+
+
 # 401
 class Unauthorized(ApiError):
     status, code = 401, "unauthorized"
@@ -121,6 +127,11 @@ class TooCostlyImage(PayloadTooLarge):
     """Few bytes that would take more memory to decode than the server allows a photo (a decompression bomb)."""
 
     code = "too_costly_to_decode"
+
+
+# 414
+class UriTooLong(ApiError):
+    status, code = 414, "uri_too_long"
 
 
 # 415

@@ -9,6 +9,8 @@ STABLE_CODES = {
     "invalid_cursor",
     "invalid_limit",
     "invalid_code",
+    "nul_character",
+    "uri_too_long",
     "unauthorized",
     "bad_credentials",
     "missing_token",
