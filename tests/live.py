@@ -23,8 +23,9 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, instance_path: Path, database_url: str | None, workers: int = WORKERS):
+    def __init__(self, instance_path: Path, database_url: str | None, workers: int = WORKERS, config: Path | None = None):
         self.workers = workers
+        self.config = config  # a gunicorn config file (deploy/gunicorn.conf.py); the command line still sets workers and bind
         self.env = {**os.environ, "INSTANCE_PATH": str(instance_path), "PASSWORD_HASH_PROFILE": "CHEAPEST"}
         if database_url:
             self.env["DATABASE_URL"] = database_url
@@ -45,6 +46,7 @@ class LiveServer:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                *(["--config", str(self.config)] if self.config else []),
                 "--workers",
                 str(self.workers),
                 "--bind",
