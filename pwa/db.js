@@ -166,6 +166,17 @@ export async function markBlobUploaded(sha256) {
   await done(tx);
 }
 
+/** The server refused a photo for good: keep its bytes, stop sending it, and say why in a notice. */
+export async function markBlobRefused(sha256, notice) {
+  const db = await openDb();
+  const tx = db.transaction(['blobs', 'notices'], 'readwrite', { durability: 'strict' });
+  const store = tx.objectStore('blobs');
+  const blob = await result(store.get(sha256));
+  if (blob) store.put({ ...blob, refused: { code: notice.code, message: notice.message } });
+  tx.objectStore('notices').add(notice);
+  await done(tx);
+}
+
 export async function putBlob(blob) {
   const db = await openDb();
   const tx = db.transaction('blobs', 'readwrite');
@@ -175,7 +186,7 @@ export async function putBlob(blob) {
 
 export async function pendingBlobs() {
   const all = await read('blobs', (store) => store.getAll());
-  return all.filter((blob) => blob.uploaded === false);
+  return all.filter((blob) => blob.uploaded === false && !blob.refused);
 }
 
 export async function dismissNotice(id) {

@@ -2,8 +2,9 @@
  * Everything that talks to the server: log in, push the outbox, upload photo
  * bytes in resumable chunks, pull what changed. Only this module calls the API.
  *
- * A sync is: push every queued mutation (in order, in batches), upload every
- * photo the server does not hold yet, then pull until nothing more is waiting.
+ * A sync is: upload every photo the server does not hold yet (each confirmed
+ * stored before the phone stops sending it), push every queued mutation (in
+ * order, in batches), then pull until nothing more is waiting.
  * It runs on start, on `online`, when the app comes back to the foreground,
  * every few minutes, and on the button; one at a time (a Web Lock keeps two
  * tabs from pushing the same outbox at once; the server's exactly-once rule
@@ -137,8 +138,9 @@ async function syncOnce() {
   running = (async () => {
     update({ phase: 'syncing', error: null });
     try {
-      await pushOutbox();
+      // Bytes before records: a photo record is then accepted for bytes its author has sent.
       await uploadPhotos();
+      await pushOutbox();
       await pullChanges();
       await refreshUsers();
       const waiting = await pendingCounts();
@@ -199,24 +201,50 @@ async function pushOutbox() {
   }
 }
 
+/** A photo the server refused for good (not an image, too big, too costly to decode): the phone keeps it and says so. */
+export class PhotoRefused extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
 async function uploadPhotos() {
   const blobs = await db.pendingBlobs();
   const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
   let sent = 0;
   for (const [index, blob] of blobs.entries()) {
     update({ upload: { index: index + 1, count: blobs.length, sent, total } });
-    await uploadOne(blob, (bytes) => update({ upload: { index: index + 1, count: blobs.length, sent: sent + bytes, total } }));
+    try {
+      await uploadOne(blob, (bytes) => update({ upload: { index: index + 1, count: blobs.length, sent: sent + bytes, total } }));
+    } catch (error) {
+      if (!(error instanceof PhotoRefused)) throw error;
+      // One refused photo must not hold back the others or the changes: it stays on the phone, with a notice.
+      await db.markBlobRefused(blob.sha256, { kind: 'rejected', type: 'photo', record_id: blob.sha256, message: error.message,
+                                             code: error.code, at: new Date().toISOString() });
+      state.dataVersion += 1;
+      continue;
+    }
     sent += blob.size;
     await db.markBlobUploaded(blob.sha256);
   }
 }
 
-/** Send a photo's bytes from wherever the server stopped receiving them. */
+/** Whether the server holds the photo whole and can serve it; only then may the phone stop sending it. */
+export async function isStored(blob) {
+  const head = await call(`/blobs/${blob.sha256}`, { method: 'HEAD' });
+  return head.ok && head.headers.get('Upload-Offset') === String(blob.size) && head.headers.get('Upload-Length') === String(blob.size);
+}
+
+const REFUSED = new Set([413, 415, 422]);
+
+/** Send a photo's bytes from wherever the server stopped receiving them, and confirm it stored them. */
 export async function uploadOne(blob, progress = () => {}) {
   const url = `/blobs/${blob.sha256}`;
   const head = await call(url, { method: 'HEAD' });
   let offset = head.status === 404 ? 0 : Number(head.headers.get('Upload-Offset'));
-  if (head.ok && offset === Number(head.headers.get('Upload-Length'))) return;
+  if (head.ok && offset === blob.size && Number(head.headers.get('Upload-Length')) === blob.size) return;
+  if (!head.ok || offset > blob.size) offset = 0;
   while (offset < blob.size) {
     const chunk = blob.bytes.slice(offset, offset + CHUNK_BYTES);
     const response = await call(url, {
@@ -227,10 +255,16 @@ export async function uploadOne(blob, progress = () => {}) {
       offset = Number(response.headers.get('Upload-Offset'));
       continue;
     }
-    if (!response.ok) throw new Error(`Photo upload refused: ${await errorMessage(response)}`);
+    if (REFUSED.has(response.status)) {
+      const body = await response.json().catch(() => null);
+      throw new PhotoRefused(body?.error?.message || `Refused (${response.status}).`, body?.error?.code);
+    }
+    if (!response.ok) throw new Error(`Photo upload failed: ${await errorMessage(response)}`);
     offset = Number(response.headers.get('Upload-Offset'));
     progress(offset);
   }
+  // A 204 says the last chunk arrived; a crash before the server stored it would still lose the photo, so ask.
+  if (!(await isStored(blob))) throw new Error('The server has not stored a photo yet; it will be sent again.');
 }
 
 async function pullChanges() {

@@ -69,6 +69,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from server.errors import register_error_handlers
     from server.web import register_web
 
+    # Behind a reverse proxy, the address a login failure is counted against is the client's, not the proxy's.
+    proxy_hops = int(os.environ.get("PROXY_HOPS") or app.config.get("PROXY_HOPS") or 0)
+    if proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=proxy_hops)
+
     register_error_handlers(app)
     register_api(app)
     register_web(app)

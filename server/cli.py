@@ -1,4 +1,4 @@
-"""Shell commands: `flask --app server create-user`, `seed-demo` and `write-vocabulary`."""
+"""Shell commands: `flask --app server create-user`, `seed-demo`, `write-vocabulary` and `expire-uploads`."""
 
 import click
 from flask import Flask
@@ -48,3 +48,13 @@ def register_cli(app: Flask) -> None:
 
         MODULE.write_text(vocabulary_module())
         click.echo(f"Wrote {MODULE}.")
+
+    @app.cli.command("expire-uploads")
+    @click.option("--hours", type=click.IntRange(min=0), help="Age of an upload not resumed (default UPLOAD_PARTIAL_MAX_AGE_HOURS).")
+    def expire_uploads(hours):
+        """Remove photo uploads in progress that no device resumed for a while (run it hourly)."""
+        from server.services.blobs import expire_partial_uploads
+
+        removed = expire_partial_uploads(hours)
+        db.session.commit()
+        click.echo(f"Removed {removed} stale upload files.")

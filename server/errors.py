@@ -52,6 +52,12 @@ class InvalidLabelCode(BadRequest):
     code = "invalid_code"
 
 
+class NulCharacter(BadRequest):
+    """A NUL in the path or the query: no name or id holds one, and PostgreSQL cannot even compare against it."""
+
+    code = "nul_character"
+
+
 # 401
 class Unauthorized(ApiError):
     status, code = 401, "unauthorized"
@@ -117,6 +123,17 @@ class TooManyPixels(PayloadTooLarge):
     code = "too_many_pixels"
 
 
+class TooCostlyImage(PayloadTooLarge):
+    """Few bytes that would take more memory to decode than the server allows a photo (a decompression bomb)."""
+
+    code = "too_costly_to_decode"
+
+
+# 414
+class UriTooLong(ApiError):
+    status, code = 414, "uri_too_long"
+
+
 # 415
 class UnsupportedMediaType(ApiError):
     status, code = 415, "unsupported_media_type"
@@ -167,6 +184,19 @@ class EditRejected(Unprocessable):
 # 429
 class TooManyRequests(ApiError):
     status, code = 429, "too_many_requests"
+
+
+class TooManyPartialUploads(TooManyRequests):
+    """The device has as many uploads in progress as it may: finish one first (or wait for stale ones to expire)."""
+
+    code = "too_many_partial_uploads"
+
+
+# 507
+class UploadSpaceFull(ApiError):
+    """Uploads in progress of all devices together hold as much as the server keeps for them: try again later."""
+
+    status, code = 507, "upload_space_full"
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

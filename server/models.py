@@ -139,6 +139,7 @@ class LoginFailure(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(150), index=True)
+    address: Mapped[str | None] = mapped_column(String(45), index=True)  # where the attempt came from (IPv6 at most 45)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

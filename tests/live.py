@@ -1,6 +1,7 @@
 """Run the server in gunicorn for tests that need real HTTP and several workers."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +23,9 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, instance_path: Path, database_url: str | None):
+    def __init__(self, instance_path: Path, database_url: str | None, workers: int = WORKERS, config: Path | None = None):
+        self.workers = workers
+        self.config = config  # a gunicorn config file (deploy/gunicorn.conf.py); the command line still sets workers and bind
         self.env = {**os.environ, "INSTANCE_PATH": str(instance_path), "PASSWORD_HASH_PROFILE": "CHEAPEST"}
         if database_url:
             self.env["DATABASE_URL"] = database_url
@@ -43,8 +46,9 @@ class LiveServer:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                *(["--config", str(self.config)] if self.config else []),
                 "--workers",
-                str(WORKERS),
+                str(self.workers),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--log-level",
@@ -54,6 +58,7 @@ class LiveServer:
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group, so `kill` reaches the workers too
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -74,6 +79,11 @@ class LiveServer:
             self.process.kill()
             _, errors = self.process.communicate()
         self.errors = errors.decode()
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once, as a power cut or the OOM killer would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.communicate()
 
     def create_user(self, username: str, role: str, *extra: str) -> None:
         self.flask("create-user", username, "--role", role, "--password", PASSWORD, *extra)

@@ -1,5 +1,7 @@
 """Log in (a new device session) and log out (revoke the caller's token)."""
 
+from flask import request
+
 from schemas.api import LoginResultSchema, LoginSchema
 from server.api.boundary import ApiBlueprint, keep_writes_on
 from server.api.guard import current_actor, login_required
@@ -15,7 +17,7 @@ bp = ApiBlueprint("auth", __name__)
 def login():
     """Exchange a username and password for a device's bearer token."""
     credentials = LoginSchema().load(read_json())
-    session = accounts.login(credentials["username"], credentials["password"], credentials["device_name"])
+    session = accounts.login(credentials["username"], credentials["password"], credentials["device_name"], request.remote_addr)
     return LoginResultSchema().dump(session)
 
 

@@ -27,7 +27,7 @@ def read_blob(sha256: str):
 
 
 def head_blob(sha256: str):
-    """Upload-Offset (bytes held) and Upload-Length (total), or 404 when nothing is held or the caller may not know of it."""
+    """Upload-Offset (bytes held) and Upload-Length (total), equal only once the photo is stored and readable; 404 when nothing is held or the caller may not know of it."""
     state = blobs.head_state(current_actor(), checked_name(sha256))
     if state is None:
         return Response(status=404)
@@ -39,8 +39,9 @@ def head_blob(sha256: str):
 @login_required()
 def put_blob(sha256: str):
     """Upload a whole image; 201 when stored now, 200 when it was stored already."""
-    created = blobs.put_blob(current_actor(), checked_name(sha256), request.mimetype, request.get_data())
-    length = blobs.upload_state(sha256)[1]
+    data = request.get_data()
+    created = blobs.put_blob(current_actor(), checked_name(sha256), request.mimetype, data)
+    length = len(data)
     return Response(status=201 if created else 200, headers={"Upload-Offset": str(length), "Upload-Length": str(length)})
 
 

@@ -8,7 +8,7 @@ edits and deletes it.
 from schemas.records.children import CommentFields, PhotoFields
 from server.extensions import db
 from server.models import Record
-from server.records.base import ON_PARENT, Reads, RecordType, Rights, author_only
+from server.records.base import ON_PARENT, Reads, RecordType, Rejected, Rights, author_only
 from server.records.read import THEIR_COMPANY, THEIR_SITES
 from server.services.actor import Actor
 from sync.workflow import Verdict
@@ -30,6 +30,16 @@ def photo_creates(actor: Actor, site_id: str | None, parent) -> Verdict:
     if parent is None:
         return Verdict.FORBIDDEN
     return update_verdict(actor, parent, {"photo"})
+
+
+def photo_bytes_are_the_authors(actor: Actor, fields: dict) -> None:
+    """A photo names bytes not stored yet, or bytes its author's device sent: knowing a hash opens nothing."""
+    from server.services.blobs import check_photo_bytes  # the blob service reads the rights, which read this registry
+
+    if not check_photo_bytes(actor, fields.get("blob")):
+        raise Rejected(
+            "forbidden", "These photo bytes were sent by another device; send them from this one first.", {"blob": ["Not uploaded by you."]}
+        )
 
 
 def photo_author_only(actor: Actor, record, changed: set[str] | None = None) -> Verdict:
@@ -66,4 +76,5 @@ PHOTO = RecordType(
     children=("comment",),
     blob_field="blob",
     receipt_time_of="taken_at",
+    check_create=photo_bytes_are_the_authors,
 )

@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
 
-from server.errors import BadCredentials, InvalidToken, MissingToken, NotFound, TokenExpired, TooManyRequests, Unprocessable, UsernameTaken
+from server.errors import BadCredentials, Forbidden, InvalidToken, MissingToken, NotFound, TokenExpired, TooManyRequests, Unprocessable, UsernameTaken
 from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
@@ -31,7 +31,8 @@ from server.services.mutations import apply_server_edit
 # instance config or the environment sets DEVICE_IDLE_DAYS; see README, Configuration.
 DEFAULT_IDLE_DAYS = 30
 FAILURE_WINDOW = timedelta(minutes=1)
-MAX_FAILURES = 10
+MAX_FAILURES = 10  # for one username from one address, within the window
+MAX_ADDRESS_FAILURES = 30  # from one address, whatever the usernames tried
 SYSTEM_DEVICE = "00000000-0000-0000-0000-000000000000"
 # The author of records made from the shell (create-user's companies and sites): no user has this id,
 # so such a record is nobody's own, and only office may change it.
@@ -79,17 +80,22 @@ def site_ids_of(user_id: str) -> frozenset[str] | None:
     return frozenset(ids) if ids else None
 
 
-def login(username: str, password: str, device_name: str) -> dict:
-    """Open a device session; raise Unauthorized (same for both wrong fields) or TooManyRequests."""
+def login(username: str, password: str, device_name: str, address: str | None = None) -> dict:
+    """Open a device session; raise Unauthorized (same for both wrong fields) or TooManyRequests.
+
+    Failures count per username from one address, and per address over all
+    usernames, never per username alone: otherwise anyone could keep the
+    admin out by failing on purpose from elsewhere.
+    """
     since = utcnow() - FAILURE_WINDOW
-    failures = db.session.execute(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.username == username, LoginFailure.at > since)
-    ).scalar_one()
-    if failures >= MAX_FAILURES:
+    failures = select(func.count()).select_from(LoginFailure).where(LoginFailure.at > since, LoginFailure.address == address)
+    from_here = db.session.execute(failures).scalar_one()
+    for_this_name = db.session.execute(failures.where(LoginFailure.username == username)).scalar_one()
+    if for_this_name >= MAX_FAILURES or from_here >= MAX_ADDRESS_FAILURES:
         raise TooManyRequests("Too many failed logins; wait a minute and try again.", headers={"Retry-After": "60"})
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if not password_matches(user.password_hash if user else unknown_user_hash(current_app.config["PASSWORD_HASH_PROFILE"]), password) or user is None:
-        db.session.add(LoginFailure(username=username, at=utcnow()))
+        db.session.add(LoginFailure(username=username, address=address, at=utcnow()))
         raise BadCredentials("Wrong username or password.")
     if password_hasher().check_needs_rehash(user.password_hash):
         user.password_hash = password_hasher().hash(password)
@@ -206,9 +212,31 @@ def revoke_device(device_id: str, viewer: Actor | None = None) -> dict:
     visible = visible_users(viewer) if viewer is not None else None
     if device is None or (visible is not None and device.user_id not in visible):
         raise NotFound("There is no such device.")
+    owner = db.session.get(User, device.user_id)
+    if viewer is not None and not may_manage(viewer, owner):
+        raise Forbidden(f"{owner.username}'s devices are for an admin, or an office user whose sites cover theirs, to revoke.")
     if device.revoked_at is None:
         device.revoked_at = utcnow()
     return device_json(device, db.session.get(User, device.user_id))
+
+
+RANK = {"contractor": 0, "inspector": 0, "office": 1, "admin": 2}
+
+
+def may_manage(viewer: Actor, user: User) -> bool:
+    """Whether the viewer may act on the user's account (revoke a device): itself, or someone not above it in role or in sites.
+
+    Seeing a user is not enough: a site-limited office user sees the admin
+    (who works on every site) but must not lock them out.
+    """
+    if viewer.user_id == user.id or viewer.role == "admin":
+        return True
+    if RANK[user.role] > RANK[viewer.role]:
+        return False
+    if viewer.site_ids is None or user.role == "contractor":
+        return True
+    sites = site_ids_of(user.id)
+    return sites is not None and sites <= viewer.site_ids
 
 
 def create_user(username: str, role: str, password: str, name: str | None = None, company: str | None = None, sites: tuple[str, ...] = ()) -> User:

@@ -1,30 +1,50 @@
 """Photo bytes: stored once per SHA-256, uploaded whole or in resumable chunks.
 
-A partial upload is a file in `partial/` whose size is the offset the server
-holds; a file lock around each append keeps workers from interleaving. When
-the last byte arrives the bytes are checked (hash, format by magic number,
-pixel limit, a full decode with Pillow restricted to JPEG, PNG and WebP),
-turned upright, stripped of EXIF location, given a thumbnail, and only then
-recorded as a `Blob`. Anything Pillow cannot decode is a 4xx, never a 500.
+An upload is complete only once its verified bytes are durably stored: the
+image and its thumbnail are written to temporary files, fsynced and renamed
+into place, and only then is the `Blob` row recorded. HEAD reports an upload
+complete only for a recorded blob whose files are there, so a crash at any
+step leaves either a resumable partial or a readable photo, never a claim of
+one.
+
+Each device keeps its own partial upload of a hash (`partial/<device>/<sha256>.<length>`,
+the file's size is the offset it holds): nobody can append to, or learn of,
+another device's upload. The last chunk is never appended; it is verified
+together with the bytes held and stored, and the partial is removed after the
+transaction commits. Partials are bounded per device and in total, and
+`expire_partial_uploads` removes stale ones.
+
+The checks (hash, format by magic number, declared size against a pixel
+limit, the bytes and a memory budget, then a decode by Pillow restricted to
+JPEG, PNG and WebP) answer a 4xx for anything wrong, never a 500. What is
+served keeps no metadata but the orientation and the colour profile: the
+segments or chunks that carry EXIF, XMP, comments and text are dropped
+without re-encoding. (The ICC profile stays: without it a wide-gamut photo
+shows wrong colours, it holds no place or time, and a photo from the app,
+whose canvas JPEG carries an sRGB profile, is then served byte for byte.)
 """
 
 import fcntl
 import hashlib
 import io
-import json
-import math
 import os
+import signal
+import struct
 import tempfile
+import time
 import warnings
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from server.errors import (
+    ApiError,
     ChunkTooLong,
     HashMismatch,
     InvalidHeader,
@@ -33,13 +53,17 @@ from server.errors import (
     NotFound,
     OffsetMismatch,
     PayloadTooLarge,
+    TooCostlyImage,
+    TooManyPartialUploads,
     TooManyPixels,
     UnsupportedImageFormat,
     UnsupportedMediaType,
+    UploadSpaceFull,
 )
 from server.extensions import db
-from server.models import Blob, BlobUploader, Record, utcnow
+from server.models import Blob, BlobUploader, Device, Record, utcnow
 from server.services import rights
+from server.services.accounts import SYSTEM_DEVICE  # bytes the server itself stored (the demo)
 from server.services.actor import Actor
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -47,11 +71,43 @@ MAX_PIXELS = 50_000_000
 THUMB_SIZE = 320
 CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 FORMAT_TYPES = {fmt: content_type for content_type, fmt in CONTENT_TYPES.items()}
-GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
-# Pillow refuses (DecompressionBombError) at twice this; we refuse above it ourselves.
+# The settings of uploads, each a whole number (README, Configuration): the environment, else <instance>/config.py.
+SETTINGS = {
+    "UPLOAD_PARTIALS_PER_DEVICE": 10,  # uploads in progress one device may hold
+    "UPLOAD_PARTIAL_TOTAL_MB": 1024,  # the declared lengths of all uploads in progress together
+    "UPLOAD_PARTIAL_MAX_AGE_HOURS": 48,  # an upload not resumed for this long is removed by expire-uploads
+    "PHOTO_DECODE_MB": 96,  # the memory one photo's decode may take
+}
+# A Huffman-coded JPEG spends at least two bits on every 8 × 8 block of each scan; allow well under that.
+JPEG_MIN_BYTES_PER_PIXEL = 1 / 1024
+
+# Pillow's own bomb check refuses at twice this; we refuse above it ourselves, with our error.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def read_settings(config, environ) -> dict[str, int]:
+    """The upload settings, checked at start: a value that is not a whole number stops the server."""
+    settings = {}
+    for name, default in SETTINGS.items():
+        value = environ.get(name) or config.get(name)
+        text = str(default if value is None or value == "" else value).strip()
+        if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+            raise ValueError(f"{name} must be a whole number, not {value!r}")
+        settings[name] = int(text)
+    return settings
+
+
+def setting(name: str) -> int:
+    return current_app.config.get(name, SETTINGS[name])
+
+
+def crash_point(step: str, sha256: str) -> None:
+    """Die here, as a power cut would, when UPLOAD_CRASH_AT names this step (and this blob): the crash test's hook, unset in service."""
+    planned = current_app.config.get("UPLOAD_CRASH_AT")
+    if planned and planned in (step, f"{step}:{sha256}"):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def blob_folder() -> Path:
@@ -66,25 +122,24 @@ def thumb_path(sha256: str) -> Path:
     return blob_folder() / sha256[:2] / f"{sha256}.thumb.jpg"
 
 
-def partial_path(sha256: str) -> Path:
-    return blob_folder() / "partial" / f"{sha256}.part"
+def partial_root() -> Path:
+    return blob_folder() / "partial"
 
 
-def partial_meta_path(sha256: str) -> Path:
-    return blob_folder() / "partial" / f"{sha256}.json"
+def device_partials(device_id: str) -> Path:
+    return partial_root() / device_id
 
 
-@contextmanager
-def blob_lock(sha256: str):
-    """One writer per blob at a time, across threads and worker processes."""
-    lock_file = blob_folder() / "partial" / f"{sha256}.lock"
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_file, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def own_partial(device_id: str, sha256: str) -> Path | None:
+    """The device's upload in progress of this hash (its name carries the declared length), if any."""
+    folder = device_partials(device_id)
+    if not folder.is_dir():
+        return None
+    return next(folder.glob(f"{sha256}.*"), None)
+
+
+def partial_length(path: Path) -> int:
+    return int(path.name.rpartition(".")[2])
 
 
 def check_content_type(content_type: str | None) -> str:
@@ -93,29 +148,31 @@ def check_content_type(content_type: str | None) -> str:
     return content_type
 
 
-def upload_state(sha256: str) -> tuple[int, int] | None:
-    """(bytes held, total) for a blob, or None when nothing of it is stored."""
+def stored_blob(sha256: str) -> Blob | None:
+    """The blob, when it is recorded and its files are there to serve; anything less is not stored."""
     blob = db.session.get(Blob, sha256)
-    if blob is not None:
+    if blob is None or not final_path(sha256).is_file() or not thumb_path(sha256).is_file():
+        return None
+    return blob
+
+
+def upload_state(actor: Actor, sha256: str) -> tuple[int, int] | None:
+    """(bytes held, total) as this caller may know them, or None: equal only for a stored blob it may read."""
+    blob = stored_blob(sha256)
+    if blob is not None and may_read(actor, sha256):
         return blob.length, blob.length
-    part = partial_path(sha256)
-    if part.exists() and partial_meta_path(sha256).exists():
-        meta = json.loads(partial_meta_path(sha256).read_text())
-        return part.stat().st_size, meta["length"]
+    partial = own_partial(actor.device_id, sha256)
+    if partial is not None:
+        return partial.stat().st_size, partial_length(partial)
     return None
 
 
 def head_state(actor: Actor, sha256: str) -> tuple[int, int] | None:
-    """What HEAD tells: the upload state, to a caller who may read the blob or is sending it; None otherwise.
+    """What HEAD tells: a stored blob to those who may read it, an upload in progress to the device sending it.
 
     Answering anyone else would tell them a photo with that hash exists.
     """
-    state = upload_state(sha256)
-    if state is None:
-        return None
-    if may_read(actor, sha256) or actor.device_id in partial_senders(sha256):
-        return state
-    return None
+    return upload_state(actor, sha256)
 
 
 def put_blob(actor: Actor, sha256: str, content_type: str | None, data: bytes) -> bool:
@@ -127,75 +184,160 @@ def put_blob(actor: Actor, sha256: str, content_type: str | None, data: bytes) -
     check_content_type(content_type)
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge("A photo is at most 20 MiB.")
-    if db.session.get(Blob, sha256) is not None:
+    if stored_blob(sha256) is not None:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise HashMismatch("The bytes do not hash to the blob's name.")
         note_uploader(actor.device_id, sha256)
         return False
-    with blob_lock(sha256):
-        stored = store_verified(sha256, data)
-        partial_path(sha256).unlink(missing_ok=True)  # a whole upload replaces one in progress
-        partial_meta_path(sha256).unlink(missing_ok=True)
+    stored = store_verified(sha256, data)
     note_uploader(actor.device_id, sha256)
+    partial = own_partial(actor.device_id, sha256)
+    if partial is not None:  # a whole upload replaces one in progress
+        discard_after_commit(partial)
     return stored
 
 
 def patch_blob(actor: Actor, sha256: str, content_type: str | None, offset_text: str | None, length_text: str | None, chunk: bytes) -> int:
-    """Append a chunk at the offset the server holds; the new offset comes back."""
+    """Append a chunk at the offset the device's upload holds; the new offset comes back.
+
+    The last chunk completes the upload: it is verified with the bytes held
+    and stored, never appended, so a partial never holds a whole photo.
+    """
     check_content_type(content_type)
     offset, length = header_int(offset_text, "Upload-Offset"), header_int(length_text, "Upload-Length")
     if length > MAX_BYTES:
         raise PayloadTooLarge("A photo is at most 20 MiB.")
     if length == 0:
         raise InvalidImage("An empty file is not a photo.")
-    with blob_lock(sha256):
-        blob = db.session.get(Blob, sha256)
-        # To a caller who may not read it, a stored blob is as good as absent: it sends the bytes like anyone.
-        if blob is not None and may_read(actor, sha256):
-            if offset != blob.length:
-                raise OffsetMismatch("The blob is complete on the server.", headers={"Upload-Offset": str(blob.length)})
-            return blob.length
-        part, meta = partial_path(sha256), partial_meta_path(sha256)
-        held = part.stat().st_size if part.exists() else 0
-        if meta.exists() and json.loads(meta.read_text())["length"] != length:
-            if held:
-                raise LengthMismatch("Upload-Length differs from the upload in progress.", headers={"Upload-Offset": str(held)})
+    blob = stored_blob(sha256)
+    # To a caller who may not read it, a stored blob is as good as absent: it sends the bytes like anyone.
+    if blob is not None and may_read(actor, sha256):
+        if offset != blob.length:
+            raise OffsetMismatch("The blob is complete on the server.", headers={"Upload-Offset": str(blob.length)})
+        leftover = own_partial(actor.device_id, sha256)
+        if leftover is not None:  # a crash came between the commit and its removal
+            discard_after_commit(leftover)
+        return blob.length
+    if offset + len(chunk) > length:
+        raise ChunkTooLong("The chunk runs past Upload-Length.")
+    partial = own_partial(actor.device_id, sha256)
+    if partial is None:
+        return start_upload(actor, sha256, offset, length, chunk)
+    with locked(partial) as handle:
+        if handle is None:  # completed or expired since we looked
+            raise OffsetMismatch("The upload ended meanwhile.", headers={"Upload-Offset": "0"})
+        held = os.fstat(handle.fileno()).st_size
+        if partial_length(partial) != length:
+            raise LengthMismatch("Upload-Length differs from the upload in progress.", headers={"Upload-Offset": str(held)})
         if offset != held:
             raise OffsetMismatch(f"The server holds {held} bytes of this blob.", headers={"Upload-Offset": str(held)})
-        if offset + len(chunk) > length:
-            raise ChunkTooLong("The chunk runs past Upload-Length.")
-        if held == 0 and len(chunk) == length:  # the whole photo in one chunk: nothing to keep for a resume
-            store_verified(sha256, chunk)
-            meta.unlink(missing_ok=True)
-            note_uploader(actor.device_id, sha256)
-            return length
-        part.parent.mkdir(parents=True, exist_ok=True)
-        senders = sorted(set(partial_senders(sha256) if held else ()) | {actor.device_id})
-        meta.write_text(json.dumps({"length": length, "content_type": content_type, "senders": senders}))
-        with open(part, "ab") as handle:
+        crash_point("chunk-received", sha256)
+        if held + len(chunk) < length:
             handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        held += len(chunk)
-        if held < length:
-            return held
-        data = part.read_bytes()
+            crash_point("chunk-written", sha256)
+            return held + len(chunk)
+        handle.seek(0)
+        data = handle.read() + chunk
         try:
             store_verified(sha256, data)
-        finally:
-            part.unlink(missing_ok=True)
-            meta.unlink(missing_ok=True)
-        for device_id in senders:  # together they sent bytes that hash to the name
-            note_uploader(device_id, sha256)
-        return held
+        except ApiError:
+            partial.unlink(missing_ok=True)  # a refused upload leaves nothing behind; the phone still has the photo
+            raise
+        note_uploader(actor.device_id, sha256)
+        discard_after_commit(partial)
+        return length
 
 
-def partial_senders(sha256: str) -> list[str]:
-    """The devices that sent chunks of an upload in progress (kept beside it until it completes)."""
-    meta = partial_meta_path(sha256)
-    if not meta.exists() or not partial_path(sha256).exists():
-        return []
-    return json.loads(meta.read_text()).get("senders", [])
+def start_upload(actor: Actor, sha256: str, offset: int, length: int, chunk: bytes) -> int:
+    """The first chunk of an upload: a whole photo is stored at once, anything less starts a partial, if there is room."""
+    if offset != 0:
+        raise OffsetMismatch("The server holds 0 bytes of this blob.", headers={"Upload-Offset": "0"})
+    if len(chunk) == length:  # the whole photo in one chunk: nothing to keep for a resume
+        store_verified(sha256, chunk)
+        note_uploader(actor.device_id, sha256)
+        return length
+    check_room(actor.device_id, length)
+    folder = device_partials(actor.device_id)
+    path = folder / f"{sha256}.{length}"
+    try:
+        for attempt in (1, 2):
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileNotFoundError:  # expire-uploads removed the empty folder just now
+                if attempt == 2:
+                    raise
+    except FileExistsError:  # a second request of the same device started it first
+        raise OffsetMismatch("The server holds part of this blob.", headers={"Upload-Offset": str(path.stat().st_size)}) from None
+    with os.fdopen(handle, "wb") as out:
+        out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    fsync_folder(folder)
+    crash_point("chunk-written", sha256)
+    return len(chunk)
+
+
+def check_room(device_id: str, length: int) -> None:
+    """Refuse a new partial upload beyond the device's count or the total the server keeps for them."""
+    partials = list(all_partials())
+    mine = sum(1 for device, _ in partials if device == device_id)
+    if mine >= setting("UPLOAD_PARTIALS_PER_DEVICE"):
+        raise TooManyPartialUploads(
+            f"This device has {mine} photo uploads in progress; finish one before starting another.", headers={"Retry-After": "60"}
+        )
+    held = sum(partial_length(path) for _, path in partials)
+    if held + length > setting("UPLOAD_PARTIAL_TOTAL_MB") * 1024 * 1024:
+        raise UploadSpaceFull("The server holds as many uploads in progress as it can; try again later.", headers={"Retry-After": "300"})
+
+
+def all_partials():
+    """(device id, path) of every upload in progress."""
+    root = partial_root()
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.is_file() and path.name.rpartition(".")[2].isdigit():
+                    yield folder.name, path
+
+
+@contextmanager
+def locked(path: Path):
+    """The partial open for appending under an exclusive lock, or None when it is gone (one writer across workers)."""
+    try:
+        handle = open(path, "r+b")
+    except FileNotFoundError:
+        yield None
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if os.fstat(handle.fileno()).st_nlink == 0:  # removed while we waited for the lock
+            yield None
+            return
+        handle.seek(0, os.SEEK_END)
+        yield handle
+
+
+def discard_after_commit(path: Path) -> None:
+    """Remove a completed partial once the blob's row is committed; a crash before that leaves a resumable upload."""
+    db.session.info.setdefault("completed_partials", []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def remove_completed_partials(session) -> None:
+    for path in session.info.pop("completed_partials", []):
+        crash_point("committed", path.name.partition(".")[0])
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def keep_partials_of_a_rollback(session) -> None:
+    session.info.pop("completed_partials", None)
 
 
 def header_int(text: str | None, name: str) -> int:
@@ -215,14 +357,15 @@ def note_uploader(device_id: str, sha256: str) -> None:
 
 
 def store_verified(sha256: str, data: bytes) -> bool:
-    """Check, clean and store an image's bytes under their hash; True if stored now."""
+    """Check, clean and durably store an image's bytes under their hash, then record it; True if recorded now."""
     if hashlib.sha256(data).hexdigest() != sha256:
         raise HashMismatch("The bytes do not hash to the blob's name.")
     fmt = sniff_format(data)
-    image, (width, height) = decode(data, fmt, reduced_to=THUMB_SIZE)
-    display, thumbnail = clean_copies(data, image, fmt)
+    image, (width, height), orientation = decode(data, fmt)
+    display = without_metadata(data, fmt, orientation)
     write_atomically(final_path(sha256), display)
-    write_atomically(thumb_path(sha256), thumbnail)
+    write_atomically(thumb_path(sha256), thumbnail(image, orientation))
+    crash_point("files-written", sha256)
     try:
         with db.session.begin_nested():
             db.session.add(Blob(sha256=sha256, length=len(data), content_type=FORMAT_TYPES[fmt], width=width, height=height, created_at=utcnow()))
@@ -242,55 +385,57 @@ def sniff_format(data: bytes) -> str:
     raise UnsupportedImageFormat("The bytes are not a JPEG, PNG or WebP image.")
 
 
-def decode(data: bytes, fmt: str, reduced_to: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
-    """The decoded image and its full size; a JPEG may be decoded at a reduced scale.
+def decode(data: bytes, fmt: str) -> tuple[Image.Image, tuple[int, int], int]:
+    """The image decoded at thumbnail scale where the format allows it, its full size, and its EXIF orientation.
 
-    libjpeg reads every coefficient of the stream even when it scales down, so
-    a broken JPEG fails the same; the smaller picture is all a thumbnail needs,
-    at a fraction of the time (bench/photo_upload.py).
+    The declared size is checked before any pixel is decoded: against the
+    pixel limit, against the bytes (a JPEG of a few hundred bytes cannot hold
+    49 megapixels of picture) and against the memory the decode would take.
+    A JPEG is decoded scaled down (libjpeg still reads every coefficient, so
+    a broken one fails the same), which is all a thumbnail needs.
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=(fmt,))
             size = image.size
-            if image.width * image.height > MAX_PIXELS:
+            if size[0] * size[1] > MAX_PIXELS:
                 raise TooManyPixels("A photo is at most 50 megapixels.")
-            if fmt == "JPEG" and reduced_to and max(size) > reduced_to:
-                scale = reduced_to / max(size)
-                image.draft("RGB", (math.ceil(size[0] * scale), math.ceil(size[1] * scale)))
+            if fmt == "JPEG":
+                if len(data) < size[0] * size[1] * JPEG_MIN_BYTES_PER_PIXEL:
+                    raise InvalidImage(f"The JPEG claims {size[0]} × {size[1]} pixels but holds only {len(data)} bytes.")
+                if max(size) > THUMB_SIZE:
+                    scale = THUMB_SIZE / max(size)
+                    image.draft("RGB", (max(1, round(size[0] * scale)), max(1, round(size[1] * scale))))
+            if decode_cost(data, image, fmt, size) > setting("PHOTO_DECODE_MB") * 1024 * 1024:
+                raise TooCostlyImage(f"A {size[0]} × {size[1]} {fmt} takes more memory to decode than the server allows a photo.")
+            orientation = image.getexif().get(ORIENTATION, 1)
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise TooManyPixels("A photo is at most 50 megapixels.") from error
-    except TooManyPixels:
+    except ApiError:
         raise
     except Exception as error:  # Pillow raises many types for bad input; all of them mean a bad image
         raise InvalidImage(f"The image could not be decoded: {error}") from error
-    return image, size
+    return image, size, orientation if orientation in range(1, 9) else 1
 
 
-def clean_copies(data: bytes, image: Image.Image, fmt: str) -> tuple[bytes, bytes]:
-    """The bytes to serve (upright, no location) and a JPEG thumbnail.
+def decode_cost(data: bytes, image: Image.Image, fmt: str, size: tuple[int, int]) -> int:
+    """Bytes of memory the decode needs: the pixels Pillow keeps, and a JPEG's full coefficient buffer when libjpeg keeps one.
 
-    A photo from the app has no EXIF (it is redrawn on a canvas) and is served
-    as it came; one with a location or a rotation is decoded in full and saved again.
+    Pillow keeps 1 byte a pixel for grey and palette images and 4 for the
+    rest. libjpeg buffers every coefficient of a progressive or multi-scan
+    JPEG (2 bytes each, per component) whatever the output scale.
     """
-    exif = image.getexif()
-    rotated = exif.get(ORIENTATION, 1) != 1
-    display = data
-    if GPS_IFD in exif or rotated or "xmp" in image.info:
-        full, _ = decode(data, fmt)
-        upright = ImageOps.exif_transpose(full) if rotated else full
-        clean_exif = upright.getexif()
-        clean_exif.pop(GPS_IFD, None)
-        clean_exif.pop(ORIENTATION, None)
-        out = io.BytesIO()
-        options = {"exif": clean_exif.tobytes()}
-        if fmt in ("JPEG", "WEBP"):
-            options.update(quality=92)
-        upright.save(out, format=fmt, **options)
-        display = out.getvalue()
-    thumb = ImageOps.exif_transpose(image) if rotated else image
+    pixels = image.size[0] * image.size[1] * (1 if image.mode in ("1", "L", "P") else 4)
+    if fmt == "JPEG" and (image.info.get("progressive") or data.count(b"\xff\xda") > 1):
+        pixels += size[0] * size[1] * 2 * len(image.getbands())
+    return pixels
+
+
+def thumbnail(image: Image.Image, orientation: int) -> bytes:
+    """A JPEG at most THUMB_SIZE a side, upright, with no metadata."""
+    thumb = ImageOps.exif_transpose(image) if orientation != 1 else image
     thumb = ImageOps.contain(thumb, (THUMB_SIZE, THUMB_SIZE)) if max(thumb.size) > THUMB_SIZE else thumb
     if thumb.mode not in ("RGB", "L"):
         background = Image.new("RGB", thumb.size, "white")
@@ -299,10 +444,135 @@ def clean_copies(data: bytes, image: Image.Image, fmt: str) -> tuple[bytes, byte
         thumb = background
     out = io.BytesIO()
     thumb.save(out, format="JPEG", quality=80)
-    return display, out.getvalue()
+    return out.getvalue()
+
+
+def orientation_exif(orientation: int) -> bytes:
+    """A TIFF-structured EXIF block holding the orientation and nothing else."""
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    return exif.tobytes()[len(b"Exif\x00\x00") :]
+
+
+def without_metadata(data: bytes, fmt: str, orientation: int) -> bytes:
+    """The image's bytes with every metadata segment or chunk dropped, the orientation and colour profile kept; the pixels untouched.
+
+    Where a photo was taken lives in its record; the camera, its owner's
+    name, the time and the place must not leave with the image.
+    """
+    if fmt == "JPEG":
+        return jpeg_without_metadata(data, orientation)
+    if fmt == "PNG":
+        return png_without_metadata(data, orientation)
+    return webp_without_metadata(data, orientation)
+
+
+# JPEG segments that describe how to decode; everything else between SOI and SOS (APPn, COM) is metadata.
+JPEG_KEPT = {0xC0 + n for n in range(16) if n not in (8,)} | {0xDA, 0xDB, 0xDD, 0xDC, 0xDF}  # SOFn, DHT, DAC, SOS, DQT, DRI, DNL, EXP
+
+
+def jpeg_without_metadata(data: bytes, orientation: int) -> bytes:
+    """Keep the segments that decode the picture and the scans; drop APPn and COM, and whatever follows EOI.
+
+    Phones append more pictures after EOI (MPF depth maps and previews, each
+    with its own EXIF), so the walk ends at EOI, and APPn segments between
+    scans go too.
+    """
+    out = [b"\xff\xd8"]
+    exif = b"Exif\x00\x00" + orientation_exif(orientation)
+    orientation_segment = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif if orientation != 1 else b""
+    position = 2
+    while position + 1 < len(data):
+        if data[position] != 0xFF:
+            raise InvalidImage("The JPEG's segments are broken.")
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:
+            break
+        (size,) = struct.unpack(">H", data[position + 2 : position + 4])
+        segment = data[position : position + 2 + size]
+        # JFIF and ICC profiles say how to read the colours, Adobe's segment how to read CMYK and RGB.
+        is_jfif = marker == 0xE0 and segment[4:9] == b"JFIF\x00"
+        is_colour = (marker == 0xE2 and segment[4:16] == b"ICC_PROFILE\x00") or (marker == 0xEE and segment[4:9] == b"Adobe")
+        if marker in JPEG_KEPT or is_jfif or is_colour:
+            if orientation_segment and not is_jfif:  # EXIF follows JFIF, which must come first
+                out.append(orientation_segment)
+                orientation_segment = b""
+            out.append(segment)
+        position += 2 + size
+        if marker == 0xDA:
+            end = end_of_scan(data, position)
+            out.append(data[position:end])
+            position = end
+    out.append(b"\xff\xd9")
+    return b"".join(out)
+
+
+def end_of_scan(data: bytes, position: int) -> int:
+    """Where a scan's entropy-coded bytes end: the next marker that is not a stuffed 0xFF or a restart."""
+    while True:
+        position = data.find(b"\xff", position)
+        if position < 0 or position + 1 >= len(data):
+            return len(data)
+        follower = data[position + 1]
+        if follower == 0x00 or 0xD0 <= follower <= 0xD7:
+            position += 2
+        elif follower == 0xFF:
+            position += 1
+        else:
+            return position
+
+
+PNG_KEPT = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"bKGD", b"pHYs"}
+
+
+def png_without_metadata(data: bytes, orientation: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    out = [data[:8]]
+    position = 8
+    while position + 8 <= len(data):
+        (size,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        if kind in PNG_KEPT:
+            out.append(data[position : position + 12 + size])
+        if kind == b"IHDR" and orientation != 1:
+            out.append(chunk(b"eXIf", orientation_exif(orientation)))
+        position += 12 + size
+    return b"".join(out)
+
+
+WEBP_KEPT = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
+VP8X_EXIF, VP8X_XMP = 0x08, 0x04
+
+
+def webp_without_metadata(data: bytes, orientation: int) -> bytes:
+    body = []
+    position = 12
+    while position + 8 <= len(data):
+        kind = data[position : position + 4]
+        (size,) = struct.unpack("<I", data[position + 4 : position + 8])
+        piece = data[position : position + 8 + size + (size & 1)]
+        if kind == b"VP8X":
+            flags = piece[8] & ~(VP8X_EXIF | VP8X_XMP)
+            if orientation != 1:
+                flags |= VP8X_EXIF
+            piece = piece[:8] + bytes([flags]) + piece[9:]
+        if kind in WEBP_KEPT:
+            body.append(piece)
+        position += 8 + size + (size & 1)
+    if orientation != 1 and any(piece[:4] == b"VP8X" for piece in body):
+        exif = orientation_exif(orientation)
+        body.append(b"EXIF" + struct.pack("<I", len(exif)) + exif + b"\x00" * (len(exif) & 1))
+    joined = b"".join(body)
+    return b"RIFF" + struct.pack("<I", len(joined) + 4) + b"WEBP" + joined
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file, fsync it, rename it into place and fsync the folder: the file is whole or absent."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
     try:
@@ -314,13 +584,23 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """A rename or a new file survives a power cut only once its folder is synced."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def readable_blob(actor: Actor, sha256: str, size: str | None) -> tuple[Path, str]:
     """The file to serve and its type, if the caller may see it; 404 otherwise."""
     if size not in (None, "thumb", "full"):
         raise NotFound("size is thumb or full.")
-    blob = db.session.get(Blob, sha256)
+    blob = stored_blob(sha256)
     if blob is None or not may_read(actor, sha256):
         raise NotFound("No such photo, or not yours to see.")
     if size == "thumb":
@@ -329,7 +609,76 @@ def readable_blob(actor: Actor, sha256: str, size: str | None) -> tuple[Path, st
 
 
 def may_read(actor: Actor, sha256: str) -> bool:
+    """The device that uploaded the bytes, and whoever reads a photo record whose author uploaded them.
+
+    A photo record may arrive before its bytes (protocol §Photos), so a
+    record naming a hash proves nothing by itself: it opens the bytes only
+    once its author's device has sent them.
+    """
     if db.session.get(BlobUploader, (sha256, actor.device_id)) is not None:
         return True
-    photos = db.session.execute(select(Record).where(Record.type == "photo", Record.blob == sha256, Record.deleted.is_(False))).scalars()
-    return any(rights.can_read(actor, photo) for photo in photos)
+    photos = db.session.execute(select(Record).where(Record.type == "photo", Record.blob == sha256, Record.deleted.is_(False))).scalars().all()
+    if not photos:
+        return False
+    vouched = set(
+        db.session.execute(
+            select(Device.user_id).join(BlobUploader, BlobUploader.device_id == Device.id).where(BlobUploader.sha256 == sha256)
+        ).scalars()
+    )
+    by_server = db.session.get(BlobUploader, (sha256, SYSTEM_DEVICE)) is not None
+    return any((by_server or photo.owner_id in vouched) and rights.can_read(actor, photo) for photo in photos)
+
+
+def check_photo_bytes(actor: Actor, sha256: str | None) -> bool:
+    """A photo record may name bytes not stored yet, or bytes its author's device sent; not bytes someone else sent."""
+    if not sha256 or stored_blob(sha256) is None:
+        return True
+    return db.session.get(BlobUploader, (sha256, actor.device_id)) is not None or actor.device_id == SYSTEM_DEVICE
+
+
+def expire_partial_uploads(max_age_hours: int | None = None) -> int:
+    """Remove uploads in progress not resumed within max_age_hours (UPLOAD_PARTIAL_MAX_AGE_HOURS), and what crashes left; how many files went.
+
+    Also goes: partials of blobs their device has completed (a crash between
+    the commit and the removal), the partial files of the layout before
+    per-device uploads, and temporary files a crash left beside the images.
+    Run it every hour or so (`flask --app server expire-uploads`).
+    """
+    hours = setting("UPLOAD_PARTIAL_MAX_AGE_HOURS") if max_age_hours is None else max_age_hours
+    cutoff = time.time() - hours * 3600
+    removed = 0
+    root = partial_root()
+    for device_id, path in list(all_partials()):
+        completed = db.session.get(BlobUploader, (path.name.partition(".")[0], device_id)) is not None
+        if completed or path.stat().st_mtime < cutoff:
+            removed += remove_unless_in_use(path)
+    if root.is_dir():
+        for entry in root.iterdir():
+            if entry.is_file():  # the layout before per-device partials: <sha256>.part, .json and .lock
+                entry.unlink(missing_ok=True)
+                removed += 1
+            elif entry.is_dir():
+                try:
+                    entry.rmdir()  # only an empty one; a device starting an upload now recreates it
+                except OSError:
+                    pass
+    for temp in blob_folder().glob("??/.incoming-*"):
+        if temp.stat().st_mtime < cutoff:
+            temp.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def remove_unless_in_use(path: Path) -> int:
+    """Remove a partial unless a request is appending to it right now."""
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        return 0
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0
+        path.unlink(missing_ok=True)
+    return 1

@@ -4,7 +4,7 @@ import io
 import struct
 import zlib
 
-from PIL import Image
+from PIL import Image, ImageOps, PngImagePlugin
 
 from tests.helpers import jpeg_bytes, sha
 
@@ -147,16 +147,84 @@ def test_more_than_twenty_mebibytes_is_a_413(inspector):
     assert patch(inspector, data, 0, data[:10]).status_code == 413
 
 
-def test_served_photos_are_upright_and_carry_no_location(inspector):
-    data = jpeg_with_exif(orientation=6, gps=True, size=(60, 40))
-    inspector.upload(data)
+def jpeg_full_of_metadata() -> bytes:
+    """A phone's JPEG at its worst: orientation and camera in EXIF, GPS again in a second EXIF segment, XMP, a comment, an ICC profile (kept: it is colour), and another picture with its own EXIF after EOI (as MPF previews are)."""
+    plain = jpeg_with_exif(orientation=6, gps=True, size=(60, 40))
 
-    served = Image.open(io.BytesIO(inspector.download(blob_url(data)).body))
+    def segment(marker: int, body: bytes) -> bytes:
+        return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
 
-    assert served.size == (40, 60)  # turned upright
-    exif = served.getexif()
-    assert 0x8825 not in exif and 0x0112 not in exif
-    assert exif[0x010F] == "PhoneMaker"
+    second_exif = Image.Exif()
+    second_exif[0x8825] = {1: "N", 2: (22.0, 17.0, 31.0), 3: "E", 4: (114.0, 10.0, 5.0)}
+    extra = (
+        segment(0xE1, second_exif.tobytes())
+        + segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>GPSLatitude 22,17.5N</x:xmpmeta>")
+        + segment(0xE2, b"ICC_PROFILE\x00\x01\x01" + b"display colours")
+        + segment(0xFE, b"Shot by PhoneMaker owner Wong")
+    )
+    first_exif = plain.index(b"\xff\xe1")
+    after_it = first_exif + 2 + struct.unpack(">H", plain[first_exif + 2 : first_exif + 4])[0]
+    return plain[:after_it] + extra + plain[after_it:] + jpeg_with_exif(gps=True)
+
+
+def segments(data: bytes) -> list[tuple[int, bytes]]:
+    """(marker, body) of each segment before the first scan."""
+    found, position = [], 2
+    while data[position + 1] != 0xDA:
+        (size,) = struct.unpack(">H", data[position + 2 : position + 4])
+        found.append((data[position + 1], data[position + 4 : position + 2 + size]))
+        position += 2 + size
+    return found
+
+
+def test_served_photos_keep_no_metadata_but_their_orientation(inspector):
+    data = jpeg_full_of_metadata()
+    assert inspector.upload(data).status_code == 201
+
+    served_bytes = inspector.download(blob_url(data)).body
+    served = Image.open(io.BytesIO(served_bytes))
+
+    assert [marker for marker, _ in segments(served_bytes) if 0xE0 <= marker <= 0xEF or marker == 0xFE] == [
+        0xE0,
+        0xE1,
+        0xE2,
+    ]  # JFIF, orientation, colour
+    assert dict(served.getexif()) == {0x0112: 6}
+    for leak in (b"PhoneMaker", b"GPS", b"Wong", b"xmpmeta"):
+        assert leak not in served_bytes, leak
+    assert served_bytes.count(b"\xff\xd9") == 1 and served_bytes.endswith(b"\xff\xd9")  # nothing after EOI
+    assert ImageOps.exif_transpose(served).size == (40, 60)  # shown upright
+    assert served.tobytes() == Image.open(io.BytesIO(data)).tobytes()  # the picture itself untouched
+
+
+def test_a_photo_as_the_app_makes_it_is_served_byte_for_byte(inspector):
+    data = jpeg_bytes("red", size=(64, 48), quality=85, icc_profile=b"sRGB profile as a canvas writes it")
+
+    assert inspector.upload(data).status_code == 201
+    assert inspector.download(blob_url(data)).body == data
+
+
+def test_png_and_webp_photos_keep_no_metadata_either(inspector):
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0112] = 8
+    exif[0x8825] = {1: "N", 2: (22.0, 17.0, 0.0)}
+    image = Image.new("RGB", (30, 20), "green")
+    png_info = PngImagePlugin.PngInfo()
+    png_info.add_text("Comment", "PhoneMaker at 22N 114E")
+    for fmt, options, content_type in (("PNG", {"pnginfo": png_info}, "image/png"), ("WEBP", {"lossless": True}, "image/webp")):
+        out = io.BytesIO()
+        image.save(out, format=fmt, exif=exif.tobytes(), **options)
+        data = out.getvalue()
+        assert inspector.upload(data, content_type=content_type).status_code == 201, fmt
+
+        served_bytes = inspector.download(blob_url(data)).body
+        served = Image.open(io.BytesIO(served_bytes))
+
+        assert b"PhoneMaker" not in served_bytes, fmt
+        assert dict(served.getexif()) == {0x0112: 8}, fmt
+        assert ImageOps.exif_transpose(served).size == (20, 30), fmt
+        assert served.convert("RGB").tobytes() == image.tobytes(), fmt
 
 
 def test_a_thumbnail_is_at_most_320_pixels_a_side(inspector):

@@ -9,6 +9,8 @@ STABLE_CODES = {
     "invalid_cursor",
     "invalid_limit",
     "invalid_code",
+    "nul_character",
+    "uri_too_long",
     "unauthorized",
     "bad_credentials",
     "missing_token",
@@ -24,6 +26,7 @@ STABLE_CODES = {
     "too_large",
     "too_many_mutations",
     "too_many_pixels",
+    "too_costly_to_decode",
     "unsupported_media_type",
     "unsupported_format",
     "invalid",
@@ -33,6 +36,8 @@ STABLE_CODES = {
     "chunk_too_long",
     "hash_mismatch",
     "too_many_requests",
+    "too_many_partial_uploads",
+    "upload_space_full",
 }
 
 
