@@ -4,7 +4,7 @@
  * offers to raise a finding with its photos. And the inspector's own list.
  */
 
-import { isAnswered, itemOutcome, score } from './checklist.js';
+import { isAnswered, itemOutcome, score } from '../../checklist.js';
 import * as db from '../../db.js';
 import { localName, t } from '../../i18n.js';
 import { preparePhoto } from '../../photos.js';
@@ -81,7 +81,7 @@ export async function renderInspection(main, inspectionId) {
       document.getElementById(`item-${missing[0].key}`)?.scrollIntoView();
       return;
     }
-    await submitInspection(inspectionId, score(template, answers));
+    await submitInspection(inspectionId, score(template.fields.items, answers));
     syncNow();
     renderInspection(main, inspectionId);
   } }, t('submit')) : null;
