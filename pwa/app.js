@@ -19,6 +19,7 @@ import { routes as statusRoutes } from './features/status/routes.js';
 import { routes as templateRoutes } from './features/templates/routes.js';
 import { currentLanguage, setLanguage, t } from './i18n.js';
 import { applyUpdate, checkForUpdate, onUpdateReady, registerServiceWorker } from './sw-bridge.js';
+import { setActor } from './records.js';
 import { logout, onChange, startAutoSync, syncNow } from './sync.js';
 
 const main = document.getElementById('main');
@@ -56,6 +57,7 @@ ROLES.admin = ROLES.office;
 
 async function route() {
   const session = await db.getMeta('session');
+  setActor(session?.user);
   nav.hidden = !session;
   currentRole = null;
   if (!session || location.hash === '#/relogin') {

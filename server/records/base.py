@@ -116,6 +116,10 @@ class RecordType:
     # server's time when it took the record, which no client sets. Where the two differ by more than
     # the clock tolerance (sync/clock.py), the desk shows both.
     receipt_time_of: str | None = None
+    # With a workflow: the server keeps the field `status_history`, a list of {status, at (its own time), by
+    # (user id), role, note (the `status_note` sent with the move)}, one entry per status the record takes,
+    # so who verified a fix, when and with what result stays on the record. No client sets it.
+    status_history: bool = False
     # Checks, each optional, each raising Rejected:
     check_create: Callable | None = None  # (actor, fields), on a create before its place and rights
     check_change: Callable | None = None  # (record, changed field names), on an update before its rights

@@ -66,6 +66,8 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
     now = utcnow()
     if declared.receipt_time_of:
         fields["received_at"] = format_utc(now)  # beside the device's claim, the server's own time
+    if declared.status_history:
+        fields["status_history"] = [history_entry(actor, fields["status"], now, fields.get("status_note"))]
     fields = unflatten(flatten(fields))  # a merged map keeps no cleared (null) keys
     for name in declared.kept_maps:
         fields.setdefault(name, {})
@@ -93,6 +95,14 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         "created_at": now,
         "updated_at": now,
     }
+
+
+def history_entry(actor: Actor, status: str, at, note: str | None) -> dict:
+    """One line of a record's status history (RecordType.status_history)."""
+    entry = {"status": status, "at": format_utc(at), "by": actor.user_id, "role": actor.role}
+    if note:
+        entry["note"] = note
+    return entry
 
 
 def created(mutation: dict) -> dict:
@@ -155,6 +165,9 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
     new_paths = dict(merged.values)
     if target is not None:
         new_paths["status"] = target
+        if declared.status_history:
+            note = new_paths.get("status_note") if "status_note" in changed else None
+            new_paths["status_history"] = [*(record.fields.get("status_history") or []), history_entry(actor, target, utcnow(), note)]
     new_fields = unflatten(new_paths)
     for name in declared.kept_maps:
         new_fields.setdefault(name, {})
@@ -167,6 +180,8 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
     stamps = dict(merged.stamps)
     if target is not None:
         stamps["status"] = FieldStamp(stamp, version)
+        if declared.status_history:
+            stamps["status_history"] = FieldStamp(stamp, version)
     for conflict in merge.conflicts:
         db.session.add(conflict_entry(record, conflict))
 

@@ -35,6 +35,10 @@ def test_every_inspector_screen_passes_axe(phone, demo_server, locale):
     page.wait_for_selector("#finding-title")
     found["new finding"] = violations(page)
     page.click("form button[type=submit]")
+    page.wait_for_selector("#outcome")
+    found["inspection, back from its finding"] = violations(page)
+    page.click("a[href='#/findings']")
+    page.click("#finding-list a")
     page.wait_for_selector("#finding-status")
     found["finding"] = violations(page)
     for screen in ("findings", "inspections", "sync"):

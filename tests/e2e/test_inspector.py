@@ -57,10 +57,8 @@ def test_a_whole_inspection_made_offline_reaches_the_server_with_its_photo(phone
     page.click("label[for='severity-high']")
     page.fill("#finding-description", "Needle in the red zone")
     page.click("form button[type=submit]")
-    expect(page.locator("#finding-status")).to_have_text("Open")
-    page.go_back()
-    page.go_back()
-    page.wait_for_selector("#submit-inspection")
+    # Saved, the inspector is back at the item of the checklist, which goes on from there.
+    expect(page.locator("#item-extinguisher_pressure #outcome")).to_contain_text("Finding saved")
     page.click("#submit-inspection")
     expect(page.locator(".chip.submitted")).to_be_visible()
     expect(page.locator("#sync-status")).to_contain_text("Offline")

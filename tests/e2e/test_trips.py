@@ -5,7 +5,7 @@ import uuid
 from playwright.sync_api import expect
 
 from sync.checklist import score
-from tests.e2e.conftest import DEMO_PASSWORD, log_in
+from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, log_in, photo_file
 from tests.helpers import now_iso
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -75,4 +75,115 @@ def test_the_office_review_shows_out_of_range_readings_as_fails_with_the_score(b
     expected = score(template["fields"]["items"], answers)
     assert expected == 83
     expect(page.locator("#review-score")).to_have_text(f"score {expected} · 1 item failed")
+    assert page.errors == []
+
+
+def test_a_sent_back_job_says_so_with_the_reason_first_and_the_return_visit_is_recorded(browser, phone, demo_server, tmp_path):
+    desk = desk_page(browser, demo_server)
+    desk.select_option("#filter-status", "fixed")
+    desk.click("#desk-list a:has-text('Exit sign not lit')")
+    desk.click("#send-back")
+    expect(desk.locator("main .error")).to_contain_text("Say why")
+    desk.fill("#send-back-reason", "Still dark on battery: check the charger")
+    desk.click("#send-back")
+    expect(desk.locator("#desk-status")).to_have_text("Sent back")
+    expect_synced(desk)
+
+    page = phone()
+    log_in(page, demo_server, username="fireco", home=".job-list li")
+    card = page.locator(".job-list li", has_text="Exit sign not lit")
+    expect(card.locator(".chip")).to_have_text("Sent back")
+    expect(card).to_contain_text("Severity: High")
+    card.locator("a").click()
+    expect(page.locator("#job-status")).to_have_text("Sent back")
+    notice = page.locator("#job-sent-back")
+    expect(notice).to_contain_text("Sent back by the office: Still dark on battery: check the charger")
+    box = notice.bounding_box()
+    assert box["y"] + box["height"] <= 640, "the reason is in view without scrolling"
+    assert box["y"] < page.locator("h2").first.bounding_box()["y"], "the reason comes before the photos"
+    expect(page.locator("#fix-note")).to_have_value("")  # the new fix gets a new note, the old one is kept apart
+    expect(page.locator("#earlier-fix")).to_contain_text("Replaced the LED module")
+    page.fill("#fix-note", "Charger board replaced; 90 min battery test passed")
+    page.click("#mark-fixed")
+    expect(page.locator("#fix-form .error")).to_contain_text("new")  # the rejected fix's photo does not count again
+    page.set_input_files("#after-photo", str(photo_file(tmp_path, size=(1200, 900))))
+    page.click("#mark-fixed")
+    expect(page.locator("#job-status")).to_have_text("Fixed")
+    expect_synced(page)
+
+    desk.reload()  # the desk pulls the contractor's fix at start; a form it shows is not redrawn under the user, so open it again
+    expect_synced(desk)
+    desk.reload()
+    desk.wait_for_selector("#close-finding")
+    desk.fill("#send-back-reason", "Return visit: lit on battery")
+    desk.click("#close-finding")
+    expect(desk.locator("#desk-status")).to_have_text("Closed")
+    history = desk.locator("#finding-history li")
+    expect(history).to_have_count(6)
+    expect(history.nth(3)).to_contain_text("Sent back")
+    expect(history.nth(3)).to_contain_text("you")
+    expect(history.nth(3)).to_contain_text("Still dark on battery")
+    expect(history.nth(5)).to_contain_text("Closed")
+    expect(history.nth(5)).to_contain_text("return visit: fixed")
+    expect(history.nth(5)).to_contain_text("Return visit: lit on battery")
+    expect_synced(desk)
+    office = demo_server.login("office", "check", DEMO_PASSWORD)
+    sign = next(r for r in office.sync_down().values() if r["type"] == "finding" and r["fields"]["title"] == "Exit sign not lit")
+    closed = sign["fields"]["status_history"][-1]
+    assert (closed["status"], closed["role"], closed["note"]) == ("closed", "office", "Return visit: lit on battery")
+    assert page.errors == [] and desk.errors == []
+
+
+def in_view(page, selector, height):
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def test_after_raising_a_finding_the_inspector_is_back_at_the_item_and_submit_says_so_in_view(phone, demo_server):
+    page = phone()
+    log_in(page, demo_server)
+    page.fill("#checkpoint-search", "EX-B-B1")
+    page.click("#checkpoint-list a")
+    page.click(".stack button.primary")
+    page.fill("#value-extinguisher_pressure", "0.8")
+    page.click("#item-extinguisher_pressure .finding-link")
+    page.click("form button[type=submit]")
+
+    expect(page.locator("#item-extinguisher_pressure #outcome")).to_contain_text("Finding saved: Extinguisher gauge pressure")
+    assert page.url.split("#")[1].startswith("/inspection/")
+    assert in_view(page, "#outcome", 640)
+    assert page.evaluate("document.activeElement.id") == "outcome"
+    page.click("a[href='#/findings']")
+    page.click("#finding-list a")
+    page.click("#back-to-inspection")  # the finding leads back to the round it came from
+    expect(page.locator("#item-extinguisher_pressure")).to_be_visible()
+    assert in_view(page, "#item-extinguisher_pressure legend", 640)
+
+    for key in ("extinguisher_seal", "extinguisher_expiry", "hose", "cabinet", "hydrant_parts", "emergency_light", "fire_door", "exits_clear"):
+        page.click(f"label[for='{key}-pass']")
+    page.click("label[for='exit_sign-na']")
+    page.fill("#value-hydrant_pressure", "0.35")
+    page.click("#submit-inspection")
+    expect(page.locator("#outcome")).to_contain_text("Submitted with score")
+    assert in_view(page, "#outcome", 640), "the confirmation is where the user looks, not below the fold"
+    assert page.errors == []
+
+
+def test_assign_says_what_it_did_in_view_on_the_desk(browser, demo_server):
+    page = desk_page(browser, demo_server)
+    page.select_option("#filter-status", "open")
+    page.click("#desk-list a:has-text('Lobby floor stained')")
+    page.select_option("#assign-company", label="Safeguard Fire Services")
+    page.fill("#assign-due", "2030-01-31")
+    page.click("#assign")
+    expect(page.locator("#outcome")).to_have_text("Assigned to Safeguard Fire Services, due 2030-01-31.")
+    assert in_view(page, "#outcome", 800)
+    page.click("a.back")
+    page.select_option("#filter-status", "open")
+    page.check("#desk-list input[type=checkbox] >> nth=0")
+    page.select_option("#bulk-company", label="Evergreen Landscaping")
+    page.fill("#bulk-due", "2030-02-28")
+    page.click("#bulk-assign")
+    expect(page.locator("#outcome")).to_have_text("1 finding assigned to Evergreen Landscaping, due 2030-02-28.")
+    assert in_view(page, "#outcome", 800)
     assert page.errors == []

@@ -6,6 +6,7 @@ import { preparePhoto } from '../../photos.js';
 import { addPhoto, CATEGORIES, currentUser, editRecord } from '../../records.js';
 import { areaChain, childrenOf, isWithin } from '../../query.js';
 import { createFinding, SEVERITIES } from './changes.js';
+import { historyList, statusChip } from './history.js';
 import { photoBytes } from '../../sync.js';
 import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
@@ -131,7 +132,9 @@ export async function renderNewFinding(main, params) {
       title: data.get('title').trim(), severity: data.get('severity') || 'medium', description: data.get('description') || null,
     }, itemPhotos.map((photo) => photo.fields.blob));
     for (const prepared of newPhotos) await addPhoto('finding', findingId, item?.key ?? null, 'before', prepared);
-    location.hash = `#/finding/${findingId}`;
+    // Raised from a checklist still being filled in: back to it, at the item, where the round goes on.
+    location.hash = inspection?.fields.status === 'draft'
+      ? `#/inspection/${inspection.id}?item=${encodeURIComponent(item?.key || '')}&finding=${findingId}` : `#/finding/${findingId}`;
   });
   replace(main, back, h('h1', {}, t('new_finding')), form);
 }
@@ -165,10 +168,15 @@ export async function renderFinding(main, findingId) {
   const saved = h('p', { class: 'hint', 'aria-live': 'polite' });
   const severity = editable ? radioRow('severity', SEVERITIES, finding.fields.severity, t('severity')) : null;
   severity?.addEventListener('change', async (event) => { await editRecord(findingId, { severity: event.target.value }); saved.textContent = t('draft_saved'); });
+  // A finding of a round still being filled in leads back to that round; any other, to the list.
+  const inspection = finding.fields.inspection_id ? await db.getRecord(finding.fields.inspection_id) : null;
+  const backTo = inspection?.fields.status === 'draft' && inspection.fields.inspector_id === user.id
+    ? h('a', { href: `#/inspection/${inspection.id}?item=${encodeURIComponent(finding.fields.item_key || '')}`, class: 'back', id: 'back-to-inspection' }, `‹ ${t('back_to_inspection')}`)
+    : h('a', { href: '#/findings', class: 'back' }, `‹ ${t('nav_findings')}`);
   replace(main,
-    h('a', { href: '#/findings', class: 'back' }, `‹ ${t('nav_findings')}`),
+    backTo,
     h('h1', {}, finding.fields.title),
-    h('p', {}, h('span', { class: `chip ${finding.fields.status}`, id: 'finding-status' }, t(`status_${finding.fields.status}`)),
+    h('p', {}, statusChip(finding, 'finding-status'),
       ` ${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
       finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''),
     place ? h('p', { id: 'finding-place' }, h('strong', {}, `${t('location')}: `), place) : null,
@@ -182,6 +190,7 @@ export async function renderFinding(main, findingId) {
     finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
     saved,
     h('div', { class: 'photo-row' }, own.map((photo) => h('figure', {},
-      photoImage(() => photoBytes(photo.fields.blob), `${photo.fields.role} ${finding.fields.title}`),
-      h('figcaption', {}, photo.fields.role)))));
+      photoImage(() => photoBytes(photo.fields.blob), `${t(`photo_role_${photo.fields.role}`)}: ${finding.fields.title}`),
+      h('figcaption', {}, t(`photo_role_${photo.fields.role}`))))),
+    historyList(finding, { me: user.id }));
 }

@@ -12,7 +12,7 @@ import { addPhoto, currentUser, removePhoto } from '../../records.js';
 import { childrenOf } from '../../query.js';
 import { saveAnswer, submitInspection } from './changes.js';
 import { photoBytes, syncNow } from '../../sync.js';
-import { cameraInput, h, photoImage, replace } from '../../dom.js';
+import { announce, cameraInput, h, photoImage, replace } from '../../dom.js';
 
 const TYPING_PAUSE_MS = 400;
 const unsaved = new Map();
@@ -36,7 +36,8 @@ function flushUnsaved() {
 addEventListener('pagehide', flushUnsaved);
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushUnsaved(); });
 
-export async function renderInspection(main, inspectionId) {
+/** One inspection; `focusItem` (an item key) is where the inspector comes back to, with `outcome` said beside it. */
+export async function renderInspection(main, inspectionId, focusItem = null, outcome = null) {
   const inspection = await db.getRecord(inspectionId);
   if (!inspection) {
     location.hash = '#/inspections';
@@ -81,9 +82,11 @@ export async function renderInspection(main, inspectionId) {
       document.getElementById(`item-${missing[0].key}`)?.scrollIntoView();
       return;
     }
-    await submitInspection(inspectionId, score(template.fields.items, answers));
+    const submittedScore = score(template.fields.items, answers);
+    await submitInspection(inspectionId, submittedScore);
     syncNow();
-    renderInspection(main, inspectionId);
+    await renderInspection(main, inspectionId);
+    announce(main, submittedScore === null ? t('submitted_outcome') : t('submitted_outcome_score', { score: submittedScore }), main.querySelector('h1'));
   } }, t('submit')) : null;
 
   replace(main,
@@ -95,6 +98,9 @@ export async function renderInspection(main, inspectionId) {
       h('strong', {}, `${t(editable ? 'sent_back_by_office' : 'review_note')}: `), inspection.fields.review_note) : null,
     h('form', { class: 'checklist', onsubmit: (event) => event.preventDefault() }, items),
     saved, problems, submit);
+  const item = focusItem ? document.getElementById(`item-${focusItem}`) : null;
+  if (item && outcome) announce(main, outcome, item.querySelector('.finding-link'));
+  else item?.scrollIntoView({ block: 'center' });
 }
 
 function renderItem(item, actions) {

@@ -11,7 +11,7 @@ import { formatTime, localName, t } from '../../i18n.js';
 import { addComment, editRecord } from '../../records.js';
 import { childrenOf } from '../../query.js';
 import { photoBytes } from '../../sync.js';
-import { h, labelledSelect, photoImage, replace } from '../../dom.js';
+import { announce, h, labelledSelect, photoImage, replace } from '../../dom.js';
 import { STATUSES } from '../../vocabulary.js';
 
 const filters = { status: 'submitted', site: '', inspector: '', from: '', to: '' };
@@ -98,7 +98,8 @@ export async function renderReviewInspection(main, inspectionId) {
   const act = async (fields, comment) => {
     if (comment) await addComment('inspection', inspectionId, comment);
     await editRecord(inspectionId, fields);
-    renderReviewInspection(main, inspectionId);
+    await renderReviewInspection(main, inspectionId);
+    announce(main, t(fields.status === 'reviewed' ? 'accepted_outcome' : 'returned_outcome'), main.querySelector('h1'));
   };
 
   // The score the phone sent at submission; a round not yet submitted (or from an older app) is scored here by the same rule.
