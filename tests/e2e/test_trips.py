@@ -187,3 +187,29 @@ def test_assign_says_what_it_did_in_view_on_the_desk(browser, demo_server):
     expect(page.locator("#outcome")).to_have_text("1 finding assigned to Evergreen Landscaping, due 2030-02-28.")
     assert in_view(page, "#outcome", 800)
     assert page.errors == []
+
+
+def test_the_storage_answer_is_said_once_in_one_line_and_kept_on_the_sync_screen(phone, demo_server):
+    page = phone()
+    log_in(page, demo_server)
+    banner = page.locator("#banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_have_attribute("data-tone", "quiet")
+    height = banner.bounding_box()["height"]
+    assert height <= 64, f"the banner takes {height} of 640 px"
+    remembered = page.evaluate("JSON.parse(localStorage.getItem('estate-patrol-storage'))")
+    assert isinstance(remembered["persisted"], bool)
+
+    page.reload()
+    page.wait_for_selector("body[data-ready]")
+    page.wait_for_selector("#checkpoint-list li")
+    expect(banner).to_be_hidden()  # said once: not again at the next start
+
+    page.click("a[href='#/sync']")
+    state = "persisted" if remembered["persisted"] else "not_persisted"
+    expect(page.locator("#storage-state")).to_have_attribute("data-state", state)
+    if not remembered["persisted"]:
+        expect(page.locator("#storage-state")).to_contain_text("Not protected")
+        page.click("#ask-storage")
+        expect(page.locator("#storage-state")).to_be_visible()
+    assert page.errors == []

@@ -4,6 +4,7 @@ import * as db from '../../db.js';
 import { formatTime, t } from '../../i18n.js';
 import { pendingCounts, syncNow, syncState } from '../../sync.js';
 import { h, replace } from '../../dom.js';
+import { askPersistence, knownPersistence } from './storage.js';
 
 /** The one-line status at the top of every screen. */
 export async function renderStatusBar(bar) {
@@ -41,7 +42,9 @@ export async function renderStatusBar(bar) {
 }
 
 /** The sync screen: counts, the button, notices, storage and session. */
-export async function renderSyncView(main, { user, storage, onLogout }) {
+export async function renderSyncView(main, { user, onLogout }) {
+  const redraw = () => renderSyncView(main, { user, onLogout });
+  const storage = knownPersistence();
   const [counts, lastSyncAt, noticeList] = await Promise.all([pendingCounts(), db.getMeta('lastSyncAt'), db.notices()]);
   replace(main,
     h('h1', {}, t('nav_sync')),
@@ -54,8 +57,12 @@ export async function renderSyncView(main, { user, storage, onLogout }) {
         h('p', {}, notice.kind === 'conflict'
           ? t('conflict_notice', { type: notice.type, fields: notice.fields.join(', ') })
           : t('rejected_notice', { type: notice.type, message: notice.message })),
-        h('button', { type: 'button', onclick: async () => { await db.dismissNotice(notice.id); renderSyncView(main, { user, storage, onLogout }); } }, t('dismiss')))))) : null,
-    h('p', { class: 'storage' }, storage),
+        h('button', { type: 'button', onclick: async () => { await db.dismissNotice(notice.id); redraw(); } }, t('dismiss')))))) : null,
+    h('section', { 'aria-labelledby': 'storage-heading', id: 'storage' },
+      h('h2', { id: 'storage-heading' }, t('storage_heading')),
+      h('p', { class: 'storage', id: 'storage-state', 'data-state': storage }, t(`storage_state_${storage}`)),
+      ['not_persisted', 'unknown'].includes(storage)
+        ? h('button', { type: 'button', id: 'ask-storage', onclick: async () => { await askPersistence(); redraw(); } }, t('storage_ask')) : null),
     h('p', {}, t('signed_in_as', { name: user.name, role: user.role })),
     h('button', { type: 'button', onclick: onLogout, disabled: counts.changes + counts.photos > 0 }, t('log_out')));
 }
