@@ -213,3 +213,45 @@ def test_the_storage_answer_is_said_once_in_one_line_and_kept_on_the_sync_screen
         page.click("#ask-storage")
         expect(page.locator("#storage-state")).to_be_visible()
     assert page.errors == []
+
+
+def test_a_submitted_round_offers_no_dead_photo_button_and_a_patrol_reports_a_problem_from_home(phone, demo_server):
+    page = phone()
+    log_in(page, demo_server)
+    page.click("a[href='#/inspections']")
+    page.click("#main .cards a")  # the demo's submitted cleaning round
+    expect(page.locator("#locked-reason")).to_contain_text("Submitted")
+    expect(page.locator(".photo-button")).to_have_count(0)
+    expect(page.locator("input[type=file]")).to_have_count(0)
+
+    page.click("a[href='#/checkpoints']")
+    page.click("#report-problem")
+    page.select_option("#finding-area", label="Block A / Block A 2F")
+    page.fill("#finding-title", "Water dripping from the ceiling")
+    page.click("form button[type=submit]")
+    expect(page.locator("#finding-status")).to_have_text("Open")
+    expect(page.locator("#finding-place")).to_contain_text("Block A 2F")
+
+    page.click("a[href='#/checkpoints']")
+    page.fill("#checkpoint-search", "HV-01")
+    page.click("#checkpoint-list a")
+    page.click("#report-problem-here")
+    page.fill("#finding-title", "Door left unlocked")
+    page.click("form button[type=submit]")
+    expect(page.locator("main .code")).to_contain_text("HV-01")
+    expect_synced(page)
+    assert page.errors == []
+
+
+def test_the_new_finding_form_opened_directly_raises_no_error(phone, demo_server):
+    page = phone()
+    log_in(page, demo_server)
+    fresh = page.context.new_page()
+    fresh.errors = []
+    fresh.on("pageerror", lambda error: fresh.errors.append(str(error)))
+    fresh.on("console", lambda message: message.type == "error" and fresh.errors.append(message.text))
+    fresh.goto(demo_server.url + "/#/finding/new")
+    fresh.wait_for_selector("#finding-site")
+    fresh.goto(demo_server.url + "/#/finding/new?checkpoint=not-a-record")
+    fresh.wait_for_selector("#finding-title")
+    assert fresh.errors == []

@@ -77,7 +77,7 @@ export async function renderNewFinding(main, params) {
   const item = template?.fields.items.find((candidate) => candidate.key === params.get('item')) || null;
   const checkpoint = await db.getRecord(inspection?.fields.checkpoint_id || params.get('checkpoint'));
   const picker = inspection || checkpoint ? null : await placePicker();
-  const back = h('a', { href: inspection ? `#/inspection/${inspection.id}` : '#/findings', class: 'back' }, `‹ ${t('back')}`);
+  const back = h('a', { href: inspection ? `#/inspection/${inspection.id}` : checkpoint ? `#/checkpoint/${checkpoint.id}` : '#/findings', class: 'back' }, `‹ ${t('back')}`);
   if (picker && !picker.hasSites) {
     replace(main, back, h('h1', {}, t('new_finding')), h('p', { class: 'error', role: 'alert', id: 'no-sites' }, t('no_sites')));
     return;

@@ -96,6 +96,8 @@ export async function renderInspection(main, inspectionId, focusItem = null, out
       inspection.fields.score != null ? ` ${inspection.fields.score}%` : ''),
     inspection.fields.review_note ? h('p', { class: editable ? 'notice' : 'notice-ok', id: 'review-note-shown' },
       h('strong', {}, `${t(editable ? 'sent_back_by_office' : 'review_note')}: `), inspection.fields.review_note) : null,
+    // Once submitted, nothing on the checklist changes; say why instead of leaving controls that do nothing.
+    editable ? null : h('p', { class: 'hint', id: 'locked-reason' }, t(`locked_${inspection.fields.status}`)),
     h('form', { class: 'checklist', onsubmit: (event) => event.preventDefault() }, items),
     saved, problems, submit);
   const item = focusItem ? document.getElementById(`item-${focusItem}`) : null;
@@ -123,7 +125,7 @@ function renderItem(item, actions) {
     actions.editable ? h('button', { type: 'button', class: 'remove', 'aria-label': t('remove_photo'),
                                      onclick: async () => { await actions.removePhoto(photo); drawPhotos(); } }, '×') : null)));
   drawPhotos();
-  const fileInput = cameraInput(`photo-${item.key}`, actions.addPhoto, drawPhotos, { disabled: !actions.editable });
+  const fileInput = actions.editable ? cameraInput(`photo-${item.key}`, actions.addPhoto, drawPhotos) : null;
   const saveNote = (event) => () => actions.setNote(event.target.value || null);
   const note = h('textarea', { id: `note-${item.key}`, rows: 2, disabled: !actions.editable, value: answer.note || '',
                                oninput: (event) => saveAfterPause(`note-${item.key}`, saveNote(event)),
@@ -134,8 +136,7 @@ function renderItem(item, actions) {
     control, verdict,
     h('details', { open: Boolean(answer.note) }, h('summary', {}, t('add_note')), h('label', { for: `note-${item.key}`, class: 'visually-hidden' }, t('add_note')), note),
     photoRow,
-    h('label', { for: `photo-${item.key}`, class: 'button photo-button', 'aria-disabled': String(!actions.editable) }, t('add_photo')),
-    fileInput,
+    actions.editable ? [h('label', { for: `photo-${item.key}`, class: 'button photo-button' }, t('add_photo')), fileInput] : null,
     findingLink);
 }
 
