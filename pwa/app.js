@@ -67,7 +67,7 @@ async function route() {
   const role = ROLES[session.user.role];
   if (!role) {
     nav.hidden = true;
-    replace(main, h('h1', {}, t('app_name')), h('p', {}, t('role_not_ready', { role: session.user.role })),
+    replace(main, h('h1', {}, t('app_name')), h('p', {}, t('role_not_ready', { role: t(`role_${session.user.role}`) })),
       h('button', { type: 'button', onclick: onLogout }, t('log_out')));
     return;
   }

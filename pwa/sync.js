@@ -98,14 +98,25 @@ export async function apiImageUrl(path) {
   return URL.createObjectURL(await response.blob());
 }
 
+/** A refused login: `code` is the server's stable error code (or this module's own), for the screen to put in words. */
+export class LoginRefused extends Error {
+  constructor(code, message, details = {}) {
+    super(message);
+    Object.assign(this, { code, details });
+  }
+}
+
 export async function login(username, password, deviceName) {
   const response = await call('/auth/login', { method: 'POST', body: { username, password, device_name: deviceName } });
-  if (!response.ok) throw new Error(await errorMessage(response));
+  if (!response.ok) {
+    const error = await response.json().then((body) => body.error).catch(() => null);
+    throw new LoginRefused(error?.code || `http_${response.status}`, error?.message || `HTTP ${response.status}`);
+  }
   const body = await response.json();
   const previous = await session();
   const waiting = (await db.outboxEntries()).length;
   if (previous && previous.user.id !== body.user.id && waiting) {
-    throw new Error(`${waiting} changes of ${previous.user.username} are still waiting; log in as ${previous.user.username} to send them first.`);
+    throw new LoginRefused('other_user_waiting', 'changes of another user are waiting', { count: waiting, username: previous.user.username });
   }
   if (previous && previous.user.id !== body.user.id) await db.clearAll();
   await db.setMeta('session', { token: body.token, device_id: body.device_id, user: body.user });

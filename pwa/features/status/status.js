@@ -55,14 +55,14 @@ export async function renderSyncView(main, { user, onLogout }) {
       h('h2', { id: 'notices-heading' }, t('needs_you')),
       h('ul', { class: 'notices' }, noticeList.map((notice) => h('li', { class: `notice ${notice.kind}` },
         h('p', {}, notice.kind === 'conflict'
-          ? t('conflict_notice', { type: notice.type, fields: notice.fields.join(', ') })
-          : t('rejected_notice', { type: notice.type, message: notice.message })),
+          ? t('conflict_notice', { type: t(`type_${notice.type}`), fields: notice.fields.join(', ') })
+          : t('rejected_notice', { type: t(`type_${notice.type}`), message: notice.message })),
         h('button', { type: 'button', onclick: async () => { await db.dismissNotice(notice.id); redraw(); } }, t('dismiss')))))) : null,
     h('section', { 'aria-labelledby': 'storage-heading', id: 'storage' },
       h('h2', { id: 'storage-heading' }, t('storage_heading')),
       h('p', { class: 'storage', id: 'storage-state', 'data-state': storage }, t(`storage_state_${storage}`)),
       ['not_persisted', 'unknown'].includes(storage)
         ? h('button', { type: 'button', id: 'ask-storage', onclick: async () => { await askPersistence(); redraw(); } }, t('storage_ask')) : null),
-    h('p', {}, t('signed_in_as', { name: user.name, role: user.role })),
+    h('p', {}, t('signed_in_as', { name: user.name, role: t(`role_${user.role}`) })),
     h('button', { type: 'button', onclick: onLogout, disabled: counts.changes + counts.photos > 0 }, t('log_out')));
 }
