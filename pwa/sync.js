@@ -153,7 +153,7 @@ async function syncOnce() {
       await pullChanges();
       await refreshUsers();
       const waiting = await pendingCounts();
-      if (!waiting.changes && !waiting.photos) await db.setMeta('lastSyncAt', new Date().toISOString());
+      if (!waiting.changes && !waiting.blobs) await db.setMeta('lastSyncAt', new Date().toISOString());
       update({ phase: 'idle', online: true, error: null, upload: null, authRequired: false });
     } catch (error) {
       const offline = error instanceof TypeError; // fetch's network failure
@@ -263,9 +263,36 @@ async function pullChanges() {
 }
 
 /** How many changes and photos wait on this phone. */
+/**
+ * What waits to be sent: `changes` (outbox entries) and, for people, the
+ * records with unsent changes by type (`records`, photos apart) and the
+ * `photos` (images) whose record or bytes are not on the server yet, each image once.
+ */
 export async function pendingCounts() {
   const [entries, blobs] = await Promise.all([db.outboxEntries(), db.pendingBlobs()]);
-  return { changes: entries.length, photos: blobs.length };
+  const byType = new Map();
+  const photoBlobs = new Set();
+  for (const entry of entries) {
+    if (!byType.has(entry.type)) byType.set(entry.type, new Set());
+    byType.get(entry.type).add(entry.id);
+    if (entry.type === 'photo' && entry.fields?.blob) photoBlobs.add(entry.fields.blob);
+  }
+  // A photo is an image: one shown on an item and on the finding raised from it counts once, bytes or record unsent.
+  for (const blob of blobs) photoBlobs.add(blob.sha256);
+  const photos = photoBlobs.size;
+  byType.delete('photo');
+  const records = Object.fromEntries([...byType].map(([type, ids]) => [type, ids.size]));
+  return { changes: entries.length, blobs: blobs.length, photos, records };
+}
+
+/** Ids of records with changes not yet sent, and of the records their unsent photos and comments hang on. */
+export async function unsentIds() {
+  const ids = new Set();
+  for (const entry of await db.outboxEntries()) {
+    ids.add(entry.id);
+    if (entry.fields?.parent_id) ids.add(entry.fields.parent_id);
+  }
+  return ids;
 }
 
 /** A photo's bytes for display: the local copy, or the server's thumbnail kept for offline use. */

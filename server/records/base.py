@@ -106,6 +106,9 @@ class RecordType:
     parent_field: str | None = None  # ON_SITE: the field naming the record it hangs under (an area's parent)
     fixed_fields: tuple[str, ...] = ()  # set on create, never changed after
     owner_field: str | None = None  # names its author; the server sets it to the creator
+    # With owner_field: the author's display name as well, set by the server on create, for the
+    # devices that cannot list people (contractors, inspectors) to say who wrote it. No client sets it.
+    owner_name_field: str | None = None
     workflow: Workflow | None = None  # its statuses, when its fields have a status
     created_later: bool = False  # a create may name a later status, if the creator could move it there
     children: tuple[str, ...] = ()  # types that hang on it (parent_type/parent_id) and move with it

@@ -15,7 +15,7 @@ from schemas.fields import format_utc
 from schemas.records import load_record_fields
 from server.errors import validation_fields
 from server.extensions import db
-from server.models import ConflictEntry, Record, utcnow
+from server.models import ConflictEntry, Record, User, utcnow
 from server.records import REGISTRY, RecordType, Rejected
 from server.records.base import company_key
 from server.services import rights
@@ -56,6 +56,9 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         if fields.get(owner_field) not in (None, actor.user_id):
             raise Rejected("forbidden", f"{owner_field} can only name yourself.", {owner_field: ["Not your user id."]})
         fields[owner_field] = actor.user_id
+        if declared.owner_name_field:
+            author = db.session.get(User, actor.user_id)
+            fields[declared.owner_name_field] = author.name if author else None
     if declared.check_create:
         declared.check_create(actor, fields)
     if declared.workflow:

@@ -298,3 +298,12 @@ def test_no_client_writes_the_status_history_and_only_office_writes_the_status_n
     assert contractor_note["status"] == "rejected" and contractor_note["error"]["code"] == "forbidden"
     assert edit_without_move["status"] == "applied"
     assert len(office.fetch(finding)["fields"]["status_history"]) == 2  # a note alone moves nothing
+
+
+def test_a_comment_carries_its_authors_name_for_devices_that_cannot_list_people(office, contractor_a, finding, estate):
+    assign(office, finding, estate.company_a)
+    comment = contractor_a.create("comment", {"parent_type": "finding", "parent_id": finding, "body": "On site at 3pm"})
+    forged = contractor_a.push_one("comment", {"parent_type": "finding", "parent_id": finding, "body": "Hi", "author_name": "Office"})
+
+    assert office.fetch(comment)["fields"]["author_name"] == contractor_a.user["name"]
+    assert forged["status"] == "rejected" and "author_name" in forged["error"]["fields"]

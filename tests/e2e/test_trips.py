@@ -5,7 +5,7 @@ import uuid
 from playwright.sync_api import expect
 
 from sync.checklist import score
-from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, log_in, photo_file
+from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, go_offline, go_online, log_in, photo_file
 from tests.helpers import now_iso
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -303,3 +303,51 @@ def test_words_are_the_users_language_and_places_and_templates_get_chinese_names
     assert door["fields"]["names"] == {"zh": "水泵房门"}
     assert (pump["fields"]["names"], pump["fields"]["items"][0]["labels"]) == ({"zh": "水泵房"}, {"zh": "门能关闭"})
     assert page.errors == [] and desk.errors == []
+
+
+def test_what_waits_is_counted_by_record_and_marked_in_the_lists(phone, demo_server, tmp_path):
+    page = phone()
+    log_in(page, demo_server)
+    go_offline(page, demo_server)
+    page.fill("#checkpoint-search", "EX-B-B1")
+    page.click("#checkpoint-list a")
+    page.click(".stack button.primary")
+    page.fill("#value-extinguisher_pressure", "0.8")
+    page.click("label[for='hose-pass']")
+    page.set_input_files("#photo-extinguisher_pressure", str(photo_file(tmp_path)))
+    expect(page.locator("#item-extinguisher_pressure .photo-row img")).to_have_count(1)
+    page.click("#item-extinguisher_pressure .finding-link")
+    page.click("form button[type=submit]")
+    expect(page.locator("#outcome")).to_be_visible()
+
+    # One round (several edits), one finding, one image (on the item and copied to the finding).
+    expect(page.locator("#sync-status")).to_contain_text("Waiting: 1 inspection, 1 finding, 1 photo")
+    page.click("a[href='#/inspections']")
+    expect(page.locator("#main .cards li", has_text="Fire facilities").locator(".unsent")).to_have_text("Not sent yet")
+    expect(page.locator("#main .cards li", has_text="Cleaning quality").locator(".unsent")).to_have_count(0)
+    page.click("a[href='#/findings']")
+    expect(page.locator("#finding-list li", has_text="Extinguisher gauge pressure").locator(".unsent")).to_be_visible()
+    page.click("a[href='#/sync']")
+    expect(page.locator("#waiting")).to_have_text("Waiting: 1 inspection, 1 finding, 1 photo")
+    go_online(page, demo_server)
+    expect_synced(page)
+    page.click("a[href='#/findings']")
+    expect(page.locator("#finding-list .unsent")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_a_contractor_sees_who_wrote_each_comment(phone, demo_server):
+    office = demo_server.login("office", "desk", DEMO_PASSWORD)
+    records = office.sync_down()
+    hose = next(r for r in records.values() if r["type"] == "finding" and r["fields"]["title"] == "Hydrant hose cracked")
+    comment = upsert("comment", {"parent_type": "finding", "parent_id": hose["id"], "body": "Please bring a 25 m hose"})
+    assert office.push([comment])[0]["status"] == "applied"
+    page = phone()
+    log_in(page, demo_server, username="fireco", home=".job-list li")
+    page.click("a:has-text('Hydrant hose cracked')")
+    page.fill("#comment-body", "Coming Thursday")
+    page.click("form:has(#comment-body) button[type=submit]")
+    comments = page.locator("#job-comments li")
+    expect(comments.filter(has_text="Please bring a 25 m hose")).to_contain_text("Mei Lin (customer service)")
+    expect(comments.filter(has_text="Coming Thursday")).to_contain_text("you")
+    assert page.errors == []

@@ -12,7 +12,8 @@ import { FINDING_STATUSES, isOverdue, SEVERITIES } from '../findings/changes.js'
 import { historyList, statusChip } from '../findings/history.js';
 import { areaChain, childrenOf } from '../../query.js';
 import { CLOCK_TOLERANCE_MS } from '../../vocabulary.js';
-import { photoBytes } from '../../sync.js';
+import { photoBytes, unsentIds } from '../../sync.js';
+import { unsentMark } from '../status/status.js';
 import { announce, h, labelledSelect, photoImage, replace } from '../../dom.js';
 
 const ASSIGNABLE = ['open', 'assigned', 'in_progress'];
@@ -40,6 +41,7 @@ export async function renderDesk(main) {
   const companyName = new Map(companies.map((company) => [company.id, company.fields.name]));
   const liveCompanies = companies.filter((c) => !c.deleted);
   const selected = new Set();
+  const unsent = await unsentIds();
   const list = h('ul', { class: 'cards desk-list', id: 'desk-list' });
   const count = h('p', { class: 'hint', 'aria-live': 'polite' });
   const bulkError = h('p', { class: 'error', role: 'alert' });
@@ -92,6 +94,7 @@ export async function renderDesk(main) {
       h('a', { href: `#/desk/${finding.id}`, class: `card${isOverdue(finding) ? ' overdue' : ''}` },
         h('span', { class: 'card-title' }, finding.fields.title),
         statusChip(finding),
+        unsentMark(unsent, finding.id),
         h('span', { class: 'card-sub' }, [t(`severity_${finding.fields.severity}`), t(`category_${finding.fields.category}`),
           finding.fields.company_id ? companyName.get(finding.fields.company_id) : t('unassigned'),
           finding.fields.due_date ? `${isOverdue(finding) ? `${t('overdue')} · ` : ''}${t('due', { date: finding.fields.due_date })}` : null]
@@ -199,7 +202,7 @@ export async function renderDeskFinding(main, findingId) {
       } }, t('send_back'))) : null,
     assignForm,
     remarks.length ? [h('h2', {}, t('comments')), h('ul', { class: 'comments', id: 'desk-comments' }, remarks.map((comment) => h('li', {},
-      h('p', { class: 'hint' }, `${nameOf.get(comment.fields.author_id) || '?'} · ${evidenceTime(comment.fields.created_at, comment.fields.received_at)}`),
+      h('p', { class: 'hint' }, `${nameOf.get(comment.fields.author_id) || comment.fields.author_name || t('someone')} · ${evidenceTime(comment.fields.created_at, comment.fields.received_at)}`),
       h('p', {}, comment.fields.body))))] : null,
     historyList(finding, { nameOf, me: session?.user.id }),
     editForm(finding, refresh),

@@ -7,7 +7,8 @@ import { addPhoto, CATEGORIES, currentUser, editRecord } from '../../records.js'
 import { areaChain, childrenOf, isWithin } from '../../query.js';
 import { createFinding, SEVERITIES } from './changes.js';
 import { historyList, statusChip } from './history.js';
-import { photoBytes } from '../../sync.js';
+import { photoBytes, unsentIds } from '../../sync.js';
+import { unsentMark } from '../status/status.js';
 import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 
@@ -141,6 +142,7 @@ export async function renderNewFinding(main, params) {
 
 export async function renderFindings(main) {
   const user = await currentUser();
+  const unsent = await unsentIds();
   const mine = (await db.recordsOfType('finding')).filter((finding) => !finding.deleted && finding.fields.created_by === user.id)
     .sort((a, b) => (b.id > a.id ? 1 : -1));
   replace(main,
@@ -149,7 +151,8 @@ export async function renderFindings(main) {
     mine.length ? h('ul', { class: 'cards', id: 'finding-list' }, mine.map((finding) => h('li', {},
       h('a', { href: `#/finding/${finding.id}`, class: 'card' },
         h('span', { class: 'card-title' }, finding.fields.title),
-        h('span', { class: `chip ${finding.fields.status}` }, t(`status_${finding.fields.status}`)),
+        statusChip(finding),
+        unsentMark(unsent, finding.id),
         h('span', { class: 'card-sub' }, `${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
           finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''))))) : h('p', {}, t('no_findings')));
 }

@@ -11,7 +11,8 @@ import { preparePhoto } from '../../photos.js';
 import { addPhoto, currentUser, removePhoto } from '../../records.js';
 import { childrenOf } from '../../query.js';
 import { saveAnswer, submitInspection } from './changes.js';
-import { photoBytes, syncNow } from '../../sync.js';
+import { photoBytes, syncNow, unsentIds } from '../../sync.js';
+import { unsentMark } from '../status/status.js';
 import { announce, cameraInput, h, photoImage, replace } from '../../dom.js';
 
 const TYPING_PAUSE_MS = 400;
@@ -188,6 +189,7 @@ export async function renderInspections(main) {
   const [user, inspections, templates, checkpoints] = await Promise.all([currentUser(), db.recordsOfType('inspection'),
     db.recordsOfType('template'), db.recordsOfType('checkpoint')]);
   const names = new Map([...templates, ...checkpoints].map((record) => [record.id, localName(record.fields)]));
+  const unsent = await unsentIds();
   const mine = inspections.filter((inspection) => !inspection.deleted && inspection.fields.inspector_id === user.id)
     .sort((a, b) => (b.fields.started_at || '').localeCompare(a.fields.started_at || ''));
   replace(main,
@@ -196,5 +198,6 @@ export async function renderInspections(main) {
       h('a', { href: `#/inspection/${inspection.id}`, class: 'card' },
         h('span', { class: 'card-title' }, names.get(inspection.fields.template_id) || t('inspection')),
         h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
+        unsentMark(unsent, inspection.id),
         h('span', { class: 'card-sub' }, `${names.get(inspection.fields.checkpoint_id) || ''} · ${new Date(inspection.fields.started_at).toLocaleString()}`))))) : h('p', {}, t('no_inspections')));
 }

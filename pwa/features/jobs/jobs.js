@@ -12,7 +12,8 @@ import { isOverdue } from '../findings/changes.js';
 import { historyList, sentBack, statusChip } from '../findings/history.js';
 import { childrenOf, areaChain } from '../../query.js';
 import { markFixed } from './changes.js';
-import { photoBytes, syncNow } from '../../sync.js';
+import { photoBytes, syncNow, unsentIds } from '../../sync.js';
+import { unsentMark } from '../status/status.js';
 import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 const OPEN_STATUSES = ['assigned', 'in_progress', 'fixed'];
@@ -35,7 +36,7 @@ function dueLabel(finding) {
 }
 
 export async function renderJobs(main) {
-  const [findings, byId] = await Promise.all([db.recordsOfType('finding'), places()]);
+  const [findings, byId, unsent] = await Promise.all([db.recordsOfType('finding'), places(), unsentIds()]);
   const live = findings.filter((finding) => !finding.deleted);
   const open = live.filter((finding) => OPEN_STATUSES.includes(finding.fields.status));
   const closed = live.filter((finding) => finding.fields.status === 'closed');
@@ -52,6 +53,7 @@ export async function renderJobs(main) {
     h('a', { href: `#/job/${finding.id}`, class: `card${isOverdue(finding) ? ' overdue' : ''}` },
       h('span', { class: 'card-title' }, finding.fields.title),
       statusChip(finding),
+      unsentMark(unsent, finding.id),
       h('span', { class: `card-sub severity-${finding.fields.severity}` }, `${t('severity')}: ${t(`severity_${finding.fields.severity}`)}`),
       h('span', { class: 'card-sub' }, locationText(finding, byId)),
       h('span', { class: `card-sub due${isOverdue(finding) ? ' late' : ''}` }, dueLabel(finding))));
@@ -101,6 +103,7 @@ export async function renderJob(main, findingId) {
   });
 
   const commentBox = h('textarea', { id: 'comment-body', rows: 2 });
+  const me = (await db.getMeta('session'))?.user.id;
   const threads = comments.sort((a, b) => (a.fields.created_at || '').localeCompare(b.fields.created_at || ''));
   replace(main,
     h('a', { href: '#/jobs', class: 'back' }, `‹ ${t('nav_jobs')}`),
@@ -125,8 +128,9 @@ export async function renderJob(main, findingId) {
       gallery('after', rejectedAfter)) : null,
     historyList(finding),
     h('h2', {}, t('comments')),
-    h('ul', { class: 'comments' }, threads.map((comment) => h('li', {}, h('p', {}, comment.fields.body),
-      h('p', { class: 'hint' }, comment.fields.created_at ? formatTime(comment.fields.created_at) : '')))),
+    h('ul', { class: 'comments', id: 'job-comments' }, threads.map((comment) => h('li', {}, h('p', {}, comment.fields.body),
+      h('p', { class: 'hint' }, [comment.fields.author_id === me ? t('you') : comment.fields.author_name || t('someone'),
+        comment.fields.created_at ? formatTime(comment.fields.created_at) : null].filter(Boolean).join(' · '))))),
     h('form', { class: 'stack', onsubmit: async (event) => {
       event.preventDefault();
       if (!commentBox.value.trim()) return;

@@ -3,14 +3,28 @@
 import * as db from '../../db.js';
 import { formatTime, t } from '../../i18n.js';
 import { pendingCounts, syncNow, syncState } from '../../sync.js';
+import { RECORD_TYPES } from '../../vocabulary.js';
 import { h, replace } from '../../dom.js';
 import { askPersistence, knownPersistence } from './storage.js';
+
+/** "Waiting: 2 inspections, 1 finding, 2 photos": records with unsent changes by type, in the vocabulary's order. */
+export function waitingText(counts) {
+  const parts = RECORD_TYPES.filter((type) => type !== 'photo' && counts.records[type])
+    .map((type) => t(`pending_${type}`, { count: counts.records[type] }));
+  if (counts.photos) parts.push(t('pending_photo', { count: counts.photos }));
+  return parts.length ? t('waiting', { what: parts.join(t('list_separator')) }) : t('nothing_waiting');
+}
+
+/** The mark on a list's card for a record whose changes are still on this device (`ids` from sync.unsentIds). */
+export function unsentMark(ids, id) {
+  return ids.has(id) ? h('span', { class: 'unsent' }, t('unsent')) : null;
+}
 
 /** The one-line status at the top of every screen. */
 export async function renderStatusBar(bar) {
   const state = syncState();
   const [counts, lastSyncAt, noticeList] = await Promise.all([pendingCounts(), db.getMeta('lastSyncAt'), db.notices()]);
-  const waiting = counts.changes || counts.photos;
+  const waiting = counts.changes || counts.blobs;
   // `state` names the situation for tests and styles, in any language.
   let text;
   let tone = 'ok';
@@ -23,11 +37,11 @@ export async function renderStatusBar(bar) {
   } else if (state.phase === 'syncing') {
     [text, tone, situation] = [t('syncing'), 'busy', 'syncing'];
   } else if (!state.online || state.phase === 'offline') {
-    [text, tone, situation] = [`${t('offline')} · ${t('waiting', counts)}`, waiting ? 'alert' : 'quiet', 'offline'];
+    [text, tone, situation] = [`${t('offline')} · ${waitingText(counts)}`, waiting ? 'alert' : 'quiet', 'offline'];
   } else if (state.phase === 'error') {
     [text, tone, situation] = [t('sync_error', { message: state.error?.message || '' }), 'alert', 'error'];
   } else if (waiting) {
-    [text, tone, situation] = [t('waiting', counts), 'busy', 'waiting'];
+    [text, tone, situation] = [waitingText(counts), 'busy', 'waiting'];
   } else if (!lastSyncAt) {
     [text, situation] = [t('never_synced'), 'never'];
   } else {
@@ -48,7 +62,7 @@ export async function renderSyncView(main, { user, onLogout }) {
   const [counts, lastSyncAt, noticeList] = await Promise.all([pendingCounts(), db.getMeta('lastSyncAt'), db.notices()]);
   replace(main,
     h('h1', {}, t('nav_sync')),
-    h('p', {}, t('waiting', counts)),
+    h('p', { id: 'waiting' }, waitingText(counts)),
     h('p', {}, `${t('last_sync')}: ${lastSyncAt ? formatTime(lastSyncAt) : '—'}`),
     h('button', { type: 'button', class: 'primary', onclick: () => syncNow() }, t('sync_now')),
     noticeList.length ? h('section', { 'aria-labelledby': 'notices-heading' },
@@ -64,5 +78,5 @@ export async function renderSyncView(main, { user, onLogout }) {
       ['not_persisted', 'unknown'].includes(storage)
         ? h('button', { type: 'button', id: 'ask-storage', onclick: async () => { await askPersistence(); redraw(); } }, t('storage_ask')) : null),
     h('p', {}, t('signed_in_as', { name: user.name, role: t(`role_${user.role}`) })),
-    h('button', { type: 'button', onclick: onLogout, disabled: counts.changes + counts.photos > 0 }, t('log_out')));
+    h('button', { type: 'button', onclick: onLogout, disabled: counts.changes + counts.blobs > 0 }, t('log_out')));
 }
