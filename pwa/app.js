@@ -125,6 +125,7 @@ async function onLogout() {
 function drawChrome() {
   document.title = t('app_name');
   document.getElementById('app-title').textContent = t('app_name');
+  banner.setAttribute('aria-label', t('notice'));
   for (const link of nav.querySelectorAll('a')) link.textContent = t(link.dataset.label);
   document.getElementById('language-slot').replaceChildren(languageSwitch(() => { drawChrome(); rerender(); renderStatusBar(statusBar); }));
 }

@@ -154,7 +154,7 @@ def test_after_raising_a_finding_the_inspector_is_back_at_the_item_and_submit_sa
     assert in_view(page, "#outcome", 640)
     assert page.evaluate("document.activeElement.id") == "outcome"
     page.click("a[href='#/findings']")
-    page.click("#finding-list a")
+    page.click("#finding-list a:has-text('Extinguisher gauge pressure')")
     page.click("#back-to-inspection")  # the finding leads back to the round it came from
     expect(page.locator("#item-extinguisher_pressure")).to_be_visible()
     assert in_view(page, "#item-extinguisher_pressure legend", 640)

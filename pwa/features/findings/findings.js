@@ -144,7 +144,7 @@ export async function renderFindings(main) {
   const user = await currentUser();
   const unsent = await unsentIds();
   const mine = (await db.recordsOfType('finding')).filter((finding) => !finding.deleted && finding.fields.created_by === user.id)
-    .sort((a, b) => (b.id > a.id ? 1 : -1));
+    .sort((a, b) => (b.fields.reported_at || '').localeCompare(a.fields.reported_at || '') || (b.id > a.id ? 1 : -1)); // newest first
   replace(main,
     h('h1', {}, t('nav_findings')),
     h('a', { href: '#/finding/new', class: 'button primary', id: 'raise-finding' }, t('raise_finding')),
