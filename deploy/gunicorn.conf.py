@@ -11,7 +11,7 @@ internet put a buffering reverse proxy (nginx's default) in front as well.
 
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+bind = os.environ.get("BIND", "127.0.0.1:8000")  # the TLS proxy in front reaches it; phones never do directly
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "gthread"
 threads = int(os.environ.get("THREADS", "8"))  # requests a worker serves at once

@@ -16,21 +16,22 @@ import { routes as reviewRoutes } from './features/review/routes.js';
 import { routes as setupRoutes } from './features/setup/routes.js';
 import { renderStatusBar } from './features/status/status.js';
 import { routes as statusRoutes } from './features/status/routes.js';
+import { checkPersistence } from './features/status/storage.js';
 import { routes as templateRoutes } from './features/templates/routes.js';
 import { currentLanguage, setLanguage, t } from './i18n.js';
 import { applyUpdate, checkForUpdate, onUpdateReady, registerServiceWorker } from './sw-bridge.js';
+import { setActor } from './records.js';
 import { logout, onChange, startAutoSync, syncNow } from './sync.js';
 
 const main = document.getElementById('main');
 const statusBar = document.getElementById('sync-status');
 const nav = document.getElementById('nav');
 const banner = document.getElementById('banner');
-let storageText = '';
 let rendering = Promise.resolve();
 let currentRole = null;
 
 // What every screen is handed: where to draw, and the shell's own pieces.
-const shell = { main, storage: () => storageText, onLogout };
+const shell = { main, onLogout };
 
 // Each role's screens: its features' routes, its bottom bar, and where it starts.
 const ROLES = {
@@ -56,6 +57,7 @@ ROLES.admin = ROLES.office;
 
 async function route() {
   const session = await db.getMeta('session');
+  setActor(session?.user);
   nav.hidden = !session;
   currentRole = null;
   if (!session || location.hash === '#/relogin') {
@@ -65,7 +67,7 @@ async function route() {
   const role = ROLES[session.user.role];
   if (!role) {
     nav.hidden = true;
-    replace(main, h('h1', {}, t('app_name')), h('p', {}, t('role_not_ready', { role: session.user.role })),
+    replace(main, h('h1', {}, t('app_name')), h('p', {}, t('role_not_ready', { role: t(`role_${session.user.role}`) })),
       h('button', { type: 'button', onclick: onLogout }, t('log_out')));
     return;
   }
@@ -111,6 +113,7 @@ async function onLoggedIn(user) {
   location.hash = ROLES[user.role]?.home || '';
   await syncNow();
   rerender();
+  checkStorage();
 }
 
 async function onLogout() {
@@ -122,27 +125,32 @@ async function onLogout() {
 function drawChrome() {
   document.title = t('app_name');
   document.getElementById('app-title').textContent = t('app_name');
+  banner.setAttribute('aria-label', t('notice'));
   for (const link of nav.querySelectorAll('a')) link.textContent = t(link.dataset.label);
   document.getElementById('language-slot').replaceChildren(languageSwitch(() => { drawChrome(); rerender(); renderStatusBar(statusBar); }));
 }
 
-/** Ask for storage the browser will not evict, and notice if it was cleared under us. */
+/**
+ * Notice if the browser cleared our storage; ask once for storage it will not
+ * evict, and say the answer once (features/status/storage.js remembers it; the
+ * Sync screen keeps showing it).
+ */
 async function checkStorage() {
   const hadSession = localStorage.getItem('estate-patrol-had-session') === '1';
   const session = await db.getMeta('session');
   if (hadSession && !session) showBanner(t('storage_cleared'));
-  if (!navigator.storage?.persist) return;
-  const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
-  storageText = persisted ? t('storage_persisted') : t('storage_not_persisted');
-  if (!persisted && session) showBanner(storageText, 'quiet');
+  if (!session) return;
+  const { state, news } = await checkPersistence();
+  if (news) showBanner(t(`storage_said_${state}`), 'quiet');
 }
 
 function showBanner(text, tone = 'alert', action = null) {
-  const close = () => { banner.hidden = true; document.body.classList.remove('with-banner'); };
+  const close = () => { banner.hidden = true; document.body.classList.remove('with-banner', 'quiet-banner'); };
   replace(banner, h('p', {}, text), action, h('button', { type: 'button', onclick: close }, t('dismiss')));
   banner.dataset.tone = tone;
   banner.hidden = false;
   document.body.classList.add('with-banner'); // room below the page, so the banner never hides its last button
+  document.body.classList.toggle('quiet-banner', tone === 'quiet');
 }
 
 async function start() {

@@ -59,3 +59,18 @@ export function cameraInput(id, onFile, onDone, { disabled = false } = {}) {
     },
   });
 }
+
+/**
+ * Say what an action did where the user is looking: a line put before `anchor`
+ * (or at the top of `main`), scrolled into view, focused and read out, so a
+ * confirmation is never left below the fold where the button was.
+ */
+export function announce(main, text, anchor = null) {
+  main.querySelector('#outcome')?.remove();
+  const note = h('p', { class: 'notice-ok outcome', id: 'outcome', role: 'status', tabindex: '-1' }, text);
+  if (anchor) anchor.before(note);
+  else main.prepend(note);
+  note.focus({ preventScroll: true });
+  note.scrollIntoView({ block: 'center' });
+  return note;
+}

@@ -5,6 +5,10 @@
  * fetched once, as this module loads, so t() stays synchronous for the views;
  * the service worker keeps them with the shell, so this works offline too.
  * Record names come from their `names` / `labels` translations when present.
+ *
+ * A text that counts something is an object of plural forms, keyed by the
+ * categories of Intl.PluralRules for its language (English "one" and "other",
+ * Chinese only "other"), chosen by its `count` parameter.
  */
 
 export const LANGUAGES = { en: { short: 'EN', name: 'English' }, zh: { short: '中文', name: '简体中文' } };
@@ -40,9 +44,18 @@ export function setLanguage(code) {
   document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
 }
 
-/** The text for `key` in the current language, with {placeholders} filled in. */
+const pluralRules = new Map();
+
+/** The plural form of `forms` for `count` in `code` (a missing form falls back to "other"). */
+function pluralForm(forms, count, code) {
+  if (!pluralRules.has(code)) pluralRules.set(code, new Intl.PluralRules(code === 'zh' ? 'zh-CN' : code));
+  return forms[pluralRules.get(code).select(Number(count) || 0)] ?? forms.other;
+}
+
+/** The text for `key` in the current language, with {placeholders} filled in; plural forms are picked by `params.count`. */
 export function t(key, params = {}) {
-  const text = STRINGS[language][key] ?? STRINGS.en[key] ?? key;
+  const found = key in STRINGS[language] ? [STRINGS[language][key], language] : key in STRINGS.en ? [STRINGS.en[key], 'en'] : [key, 'en'];
+  const text = typeof found[0] === 'object' ? pluralForm(found[0], params.count, found[1]) : found[0];
   return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
 }
 

@@ -24,10 +24,30 @@ function mergeFields(current, changes) {
   return merged;
 }
 
+let actor = null;
+
+/** Who is using the app (from the session), for the local copy of what the server will record. */
+export function setActor(user) {
+  actor = user ? { id: user.id, role: user.role } : null;
+}
+
+/**
+ * The server keeps a status history on some types (its `status_history`);
+ * until the next pull brings the server's entry, the local copy shows the move
+ * at once, marked `local`, so a screen can tell "sent back" from the start.
+ */
+function withLocalHistory(current, changes, merged) {
+  if (!Array.isArray(current.status_history) || !changes.status || changes.status === current.status) return merged;
+  const entry = { status: changes.status, at: new Date().toISOString(), by: actor?.id, role: actor?.role, local: true };
+  if (changes.status_note) entry.note = changes.status_note;
+  return { ...merged, status_history: [...current.status_history, entry] };
+}
+
 function change(record, fields, { isNew = false } = {}) {
   const mutation = { mid: newId(), type: record.type, id: record.id, op: 'upsert', fields,
                      base_version: isNew ? null : record.version || null };
-  return { record: { ...record, fields: mergeFields(isNew ? {} : record.fields, fields) }, mutation };
+  const current = isNew ? {} : record.fields;
+  return { record: { ...record, fields: withLocalHistory(current, fields, mergeFields(current, fields)) }, mutation };
 }
 
 /** An edit of a stored record, built inside the saving transaction. */

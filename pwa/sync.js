@@ -99,14 +99,25 @@ export async function apiImageUrl(path) {
   return URL.createObjectURL(await response.blob());
 }
 
+/** A refused login: `code` is the server's stable error code (or this module's own), for the screen to put in words. */
+export class LoginRefused extends Error {
+  constructor(code, message, details = {}) {
+    super(message);
+    Object.assign(this, { code, details });
+  }
+}
+
 export async function login(username, password, deviceName) {
   const response = await call('/auth/login', { method: 'POST', body: { username, password, device_name: deviceName } });
-  if (!response.ok) throw new Error(await errorMessage(response));
+  if (!response.ok) {
+    const error = await response.json().then((body) => body.error).catch(() => null);
+    throw new LoginRefused(error?.code || `http_${response.status}`, error?.message || `HTTP ${response.status}`);
+  }
   const body = await response.json();
   const previous = await session();
   const waiting = (await db.outboxEntries()).length;
   if (previous && previous.user.id !== body.user.id && waiting) {
-    throw new Error(`${waiting} changes of ${previous.user.username} are still waiting; log in as ${previous.user.username} to send them first.`);
+    throw new LoginRefused('other_user_waiting', 'changes of another user are waiting', { count: waiting, username: previous.user.username });
   }
   if (previous && previous.user.id !== body.user.id) await db.clearAll();
   await db.setMeta('session', { token: body.token, device_id: body.device_id, user: body.user });
@@ -144,7 +155,7 @@ async function syncOnce() {
       await pullChanges();
       await refreshUsers();
       const waiting = await pendingCounts();
-      if (!waiting.changes && !waiting.photos) await db.setMeta('lastSyncAt', new Date().toISOString());
+      if (!waiting.changes && !waiting.blobs) await db.setMeta('lastSyncAt', new Date().toISOString());
       update({ phase: 'idle', online: true, error: null, upload: null, authRequired: false });
     } catch (error) {
       const offline = error instanceof TypeError; // fetch's network failure
@@ -286,9 +297,36 @@ async function pullChanges() {
 }
 
 /** How many changes and photos wait on this phone. */
+/**
+ * What waits to be sent: `changes` (outbox entries) and, for people, the
+ * records with unsent changes by type (`records`, photos apart) and the
+ * `photos` (images) whose record or bytes are not on the server yet, each image once.
+ */
 export async function pendingCounts() {
   const [entries, blobs] = await Promise.all([db.outboxEntries(), db.pendingBlobs()]);
-  return { changes: entries.length, photos: blobs.length };
+  const byType = new Map();
+  const photoBlobs = new Set();
+  for (const entry of entries) {
+    if (!byType.has(entry.type)) byType.set(entry.type, new Set());
+    byType.get(entry.type).add(entry.id);
+    if (entry.type === 'photo' && entry.fields?.blob) photoBlobs.add(entry.fields.blob);
+  }
+  // A photo is an image: one shown on an item and on the finding raised from it counts once, bytes or record unsent.
+  for (const blob of blobs) photoBlobs.add(blob.sha256);
+  const photos = photoBlobs.size;
+  byType.delete('photo');
+  const records = Object.fromEntries([...byType].map(([type, ids]) => [type, ids.size]));
+  return { changes: entries.length, blobs: blobs.length, photos, records };
+}
+
+/** Ids of records with changes not yet sent, and of the records their unsent photos and comments hang on. */
+export async function unsentIds() {
+  const ids = new Set();
+  for (const entry of await db.outboxEntries()) {
+    ids.add(entry.id);
+    if (entry.fields?.parent_id) ids.add(entry.fields.parent_id);
+  }
+  return ids;
 }
 
 /** A photo's bytes for display: the local copy, or the server's thumbnail kept for offline use. */

@@ -26,6 +26,14 @@ def photo(path: Path) -> Path:
     return path
 
 
+def logged_in(page) -> None:
+    """Wait for the first sync, then close the once-said storage notice: the pictures show the work."""
+    expect(page.locator("#sync-status[data-state=synced]")).to_be_visible(timeout=20_000)
+    page.wait_for_timeout(300)
+    if page.locator("#banner").is_visible():
+        page.click("#banner button")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as temp:
@@ -38,7 +46,7 @@ def main() -> None:
             page.fill("#username", "inspector")
             page.fill("#password", "demo-patrol")
             page.click("form button[type=submit]")
-            expect(page.locator("#sync-status[data-state=synced]")).to_be_visible(timeout=20_000)
+            logged_in(page)
             page.screenshot(path=OUT / f"checkpoints-{suffix}.png")
             page.fill("#checkpoint-search", "EX-B-B1")
             page.click("#checkpoint-list a")
@@ -65,7 +73,7 @@ def main() -> None:
             page.fill("#username", "fireco")
             page.fill("#password", "demo-patrol")
             page.click("form button[type=submit]")
-            expect(page.locator("#sync-status[data-state=synced]")).to_be_visible(timeout=20_000)
+            logged_in(page)
             page.screenshot(path=OUT / f"jobs-{suffix}.png")
             page.click(".job-list li a")
             page.wait_for_selector("#job-status")
@@ -84,7 +92,7 @@ def office_screens(browser) -> None:
     page.fill("#password", "demo-patrol")
     page.click("form button[type=submit]")
     page.wait_for_selector("#desk-list li")
-    expect(page.locator("#sync-status[data-state=synced]")).to_be_visible(timeout=20_000)
+    logged_in(page)
     page.screenshot(path=OUT / "desk-en.png")
     page.select_option("#filter-status", "fixed")
     page.click("#desk-list a")

@@ -1,7 +1,9 @@
 """What an answer to a checklist item may be, and whether it passes.
 
 A reading outside a number item's limits counts as a fail, as on paper: the
-inspector records what the gauge shows, and the limits decide.
+inspector records what the gauge shows, and the limits decide. The PWA's
+pwa/checklist.js is the same rule for the screens; tests/unit/test_checklist_rule.py
+runs both on the same answers.
 """
 
 from typing import Any
@@ -44,3 +46,12 @@ def item_outcome(item: dict, value: Any) -> str | None:
     if kind == "score":
         return "pass" if value > (item["min"] + item["max"]) / 2 else "fail"
     return None
+
+
+def score(items: list[dict], answers: dict | None) -> int | None:
+    """Percentage of judged items that passed (rounded half up, as JavaScript's Math.round); None when nothing was judged."""
+    outcomes = [item_outcome(item, ((answers or {}).get(item["key"]) or {}).get("value")) for item in items]
+    judged = [outcome for outcome in outcomes if outcome in ("pass", "fail")]
+    if not judged:
+        return None
+    return int(100 * judged.count("pass") / len(judged) + 0.5)

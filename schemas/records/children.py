@@ -15,6 +15,7 @@ class CommentFields(Schema):
     parent_id = Uuid(required=True)
     body = Text(required=True, min_length=1)
     author_id = Uuid(allow_none=True)
+    author_name = Text(dump_only=True)  # set by the server (RecordType.owner_name_field)
     created_at = UtcDateTime(as_text=True, allow_none=True)
     received_at = UtcDateTime(as_text=True, dump_only=True)
 

@@ -26,4 +26,8 @@ class FindingFields(Schema):
     created_by = Uuid(allow_none=True)
     reported_at = UtcDateTime(as_text=True, allow_none=True)
     received_at = UtcDateTime(as_text=True, dump_only=True)  # set by the server (RecordType.receipt_time_of)
+    # Office's word on the status move it sends with: why a fix goes back, what the return visit found.
+    status_note = Text(allow_none=True, max_length=2000)
+    # Every status the finding has had, oldest first: {status, at, by, role, note?}; set by the server (RecordType.status_history).
+    status_history = fields.List(fields.Dict(), dump_only=True)
     location = fields.Nested(LocationSchema, allow_none=True)

@@ -106,6 +106,9 @@ class RecordType:
     parent_field: str | None = None  # ON_SITE: the field naming the record it hangs under (an area's parent)
     fixed_fields: tuple[str, ...] = ()  # set on create, never changed after
     owner_field: str | None = None  # names its author; the server sets it to the creator
+    # With owner_field: the author's display name as well, set by the server on create, for the
+    # devices that cannot list people (contractors, inspectors) to say who wrote it. No client sets it.
+    owner_name_field: str | None = None
     workflow: Workflow | None = None  # its statuses, when its fields have a status
     created_later: bool = False  # a create may name a later status, if the creator could move it there
     children: tuple[str, ...] = ()  # types that hang on it (parent_type/parent_id) and move with it
@@ -116,6 +119,10 @@ class RecordType:
     # server's time when it took the record, which no client sets. Where the two differ by more than
     # the clock tolerance (sync/clock.py), the desk shows both.
     receipt_time_of: str | None = None
+    # With a workflow: the server keeps the field `status_history`, a list of {status, at (its own time), by
+    # (user id), role, note (the `status_note` sent with the move)}, one entry per status the record takes,
+    # so who verified a fix, when and with what result stays on the record. No client sets it.
+    status_history: bool = False
     # Checks, each optional, each raising Rejected:
     check_create: Callable | None = None  # (actor, fields), on a create before its place and rights
     check_change: Callable | None = None  # (record, changed field names), on an update before its rights

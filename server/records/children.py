@@ -62,6 +62,7 @@ COMMENT = RecordType(
     Rights(create=comment_creates, update=author_only, delete=author_only),
     fixed_fields=("parent_type", "parent_id", "author_id", "created_at"),
     owner_field="author_id",
+    owner_name_field="author_name",
     edit_time_fields=("created_at",),
     receipt_time_of="created_at",
 )

@@ -93,6 +93,7 @@ FINDING = RecordType(
     fixed_fields=("created_by", "reported_at"),
     owner_field="created_by",
     receipt_time_of="reported_at",
+    status_history=True,
     workflow=FINDING_WORKFLOW,
     children=("photo", "comment"),
     check_create=only_office_assigns,

@@ -15,7 +15,7 @@ from schemas.fields import format_utc
 from schemas.records import load_record_fields
 from server.errors import validation_fields
 from server.extensions import db
-from server.models import ConflictEntry, Record, utcnow
+from server.models import ConflictEntry, Record, User, utcnow
 from server.records import REGISTRY, RecordType, Rejected
 from server.records.base import company_key
 from server.services import rights
@@ -56,6 +56,9 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         if fields.get(owner_field) not in (None, actor.user_id):
             raise Rejected("forbidden", f"{owner_field} can only name yourself.", {owner_field: ["Not your user id."]})
         fields[owner_field] = actor.user_id
+        if declared.owner_name_field:
+            author = db.session.get(User, actor.user_id)
+            fields[declared.owner_name_field] = author.name if author else None
     if declared.check_create:
         declared.check_create(actor, fields)
     if declared.workflow:
@@ -66,6 +69,8 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
     now = utcnow()
     if declared.receipt_time_of:
         fields["received_at"] = format_utc(now)  # beside the device's claim, the server's own time
+    if declared.status_history:
+        fields["status_history"] = [history_entry(actor, fields["status"], now, fields.get("status_note"))]
     fields = unflatten(flatten(fields))  # a merged map keeps no cleared (null) keys
     for name in declared.kept_maps:
         fields.setdefault(name, {})
@@ -93,6 +98,14 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         "created_at": now,
         "updated_at": now,
     }
+
+
+def history_entry(actor: Actor, status: str, at, note: str | None) -> dict:
+    """One line of a record's status history (RecordType.status_history)."""
+    entry = {"status": status, "at": format_utc(at), "by": actor.user_id, "role": actor.role}
+    if note:
+        entry["note"] = note
+    return entry
 
 
 def created(mutation: dict) -> dict:
@@ -155,6 +168,9 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
     new_paths = dict(merged.values)
     if target is not None:
         new_paths["status"] = target
+        if declared.status_history:
+            note = new_paths.get("status_note") if "status_note" in changed else None
+            new_paths["status_history"] = [*(record.fields.get("status_history") or []), history_entry(actor, target, utcnow(), note)]
     new_fields = unflatten(new_paths)
     for name in declared.kept_maps:
         new_fields.setdefault(name, {})
@@ -167,6 +183,8 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
     stamps = dict(merged.stamps)
     if target is not None:
         stamps["status"] = FieldStamp(stamp, version)
+        if declared.status_history:
+            stamps["status_history"] = FieldStamp(stamp, version)
     for conflict in merge.conflicts:
         db.session.add(conflict_entry(record, conflict))
 

@@ -74,6 +74,7 @@ RIGHTS = {
             "company_id": (OFFICE, "company_b"),
             "status": (OFFICE | {"contractor_a"}, "in_progress"),
             "fix_note": (OFFICE | {"contractor_a"}, "text"),
+            "status_note": (OFFICE, "text"),
         },
     ),
     "comment": Row(

@@ -263,3 +263,47 @@ def test_a_fixed_finding_sent_back_to_another_company_is_assigned_to_it(office, 
     assert result["status"] == "applied"
     fields = office.fetch(finding)["fields"]
     assert (fields["status"], fields["company_id"]) == ("assigned", estate.company_b)
+
+
+def test_a_finding_keeps_the_history_of_its_status_with_who_verified_when_and_why(office, inspector, contractor_a, finding, estate):
+    assign(office, finding, estate.company_a)
+    fix(contractor_a, finding, note="Recharged")
+    sent_back = office.push_one("finding", {"status": "assigned", "status_note": "Still reads 0.9 MPa"}, record_id=finding)
+    fix(contractor_a, finding, note="Replaced the extinguisher")
+    closed = office.push_one("finding", {"status": "closed", "status_note": "Return visit: 1.2 MPa"}, record_id=finding)
+
+    assert (sent_back["status"], closed["status"]) == ("applied", "applied")
+    history = contractor_a.fetch(finding)["fields"]["status_history"]
+    assert [(entry["status"], entry["role"]) for entry in history] == [
+        ("open", "inspector"),
+        ("assigned", "office"),
+        ("fixed", "contractor"),
+        ("assigned", "office"),
+        ("fixed", "contractor"),
+        ("closed", "office"),
+    ]
+    assert [entry.get("note") for entry in history] == [None, None, None, "Still reads 0.9 MPa", None, "Return visit: 1.2 MPa"]
+    assert history[-1]["by"] == office.user["id"] and history[0]["by"] == inspector.user["id"]
+    assert [entry["at"] for entry in history] == sorted(entry["at"] for entry in history)
+
+
+def test_no_client_writes_the_status_history_and_only_office_writes_the_status_note(office, contractor_a, finding, estate):
+    assign(office, finding, estate.company_a)
+
+    forged = office.push_one("finding", {"status_history": []}, record_id=finding)
+    contractor_note = contractor_a.push_one("finding", {"status": "in_progress", "status_note": "All fine"}, record_id=finding)
+    edit_without_move = office.push_one("finding", {"status_note": "Call before visiting"}, record_id=finding)
+
+    assert forged["status"] == "rejected" and "status_history" in forged["error"]["fields"]
+    assert contractor_note["status"] == "rejected" and contractor_note["error"]["code"] == "forbidden"
+    assert edit_without_move["status"] == "applied"
+    assert len(office.fetch(finding)["fields"]["status_history"]) == 2  # a note alone moves nothing
+
+
+def test_a_comment_carries_its_authors_name_for_devices_that_cannot_list_people(office, contractor_a, finding, estate):
+    assign(office, finding, estate.company_a)
+    comment = contractor_a.create("comment", {"parent_type": "finding", "parent_id": finding, "body": "On site at 3pm"})
+    forged = contractor_a.push_one("comment", {"parent_type": "finding", "parent_id": finding, "body": "Hi", "author_name": "Office"})
+
+    assert office.fetch(comment)["fields"]["author_name"] == contractor_a.user["name"]
+    assert forged["status"] == "rejected" and "author_name" in forged["error"]["fields"]

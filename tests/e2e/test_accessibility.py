@@ -3,7 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import DEMO_PASSWORD, log_in
+from tests.helpers import new_id, now_iso
 
 AXE = Axe()
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
@@ -35,6 +36,10 @@ def test_every_inspector_screen_passes_axe(phone, demo_server, locale):
     page.wait_for_selector("#finding-title")
     found["new finding"] = violations(page)
     page.click("form button[type=submit]")
+    page.wait_for_selector("#outcome")
+    found["inspection, back from its finding"] = violations(page)
+    page.click("a[href='#/findings']")
+    page.click("#finding-list a")
     page.wait_for_selector("#finding-status")
     found["finding"] = violations(page)
     for screen in ("findings", "inspections", "sync"):
@@ -48,12 +53,30 @@ def test_every_inspector_screen_passes_axe(phone, demo_server, locale):
 
 @pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
 def test_every_contractor_screen_passes_axe(phone, demo_server, locale):
+    office = demo_server.login("office", "desk", DEMO_PASSWORD)
+    sign = next(r for r in office.sync_down().values() if r["type"] == "finding" and r["fields"]["title"] == "Exit sign not lit")
+    sent_back = {"status": "assigned", "status_note": "Still dark on battery"}
+    mutation = {
+        "mid": new_id(),
+        "type": "finding",
+        "id": sign["id"],
+        "op": "upsert",
+        "fields": sent_back,
+        "base_version": sign["version"],
+        "edited_at": now_iso(),
+    }
+    assert office.push([mutation])[0]["status"] == "applied"
     page = phone(locale=locale)
     log_in(page, demo_server, username="fireco", home=".job-list li")
     found = {"jobs": violations(page)}
     page.click(".job-list li a")
     page.wait_for_selector("#job-status")
     found["job"] = violations(page)
+    page.click("a.back")
+    page.click(f".job-list a[href='#/job/{sign['id']}']")
+    page.wait_for_selector("#job-sent-back")
+    page.click("#earlier-fix summary")
+    found["sent-back job"] = violations(page)
     page.click("a[href='#/sync']")
     page.wait_for_selector("h1")
     found["sync"] = violations(page)

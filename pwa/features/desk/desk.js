@@ -7,12 +7,14 @@
 
 import * as db from '../../db.js';
 import { formatTime, localName, t } from '../../i18n.js';
-import { addComment, CATEGORIES, editRecord, editRecords } from '../../records.js';
+import { CATEGORIES, editRecord, editRecords } from '../../records.js';
 import { FINDING_STATUSES, isOverdue, SEVERITIES } from '../findings/changes.js';
+import { historyList, statusChip } from '../findings/history.js';
 import { areaChain, childrenOf } from '../../query.js';
 import { CLOCK_TOLERANCE_MS } from '../../vocabulary.js';
-import { photoBytes } from '../../sync.js';
-import { h, labelledSelect, photoImage, replace } from '../../dom.js';
+import { photoBytes, unsentIds } from '../../sync.js';
+import { unsentMark } from '../status/status.js';
+import { announce, h, labelledSelect, photoImage, replace } from '../../dom.js';
 
 const ASSIGNABLE = ['open', 'assigned', 'in_progress'];
 const filters = { status: '', category: '', severity: '', site: '', building: '', company: '', raisedBy: '', from: '', to: '', overdue: false, search: '' };
@@ -39,6 +41,7 @@ export async function renderDesk(main) {
   const companyName = new Map(companies.map((company) => [company.id, company.fields.name]));
   const liveCompanies = companies.filter((c) => !c.deleted);
   const selected = new Set();
+  const unsent = await unsentIds();
   const list = h('ul', { class: 'cards desk-list', id: 'desk-list' });
   const count = h('p', { class: 'hint', 'aria-live': 'polite' });
   const bulkError = h('p', { class: 'error', role: 'alert' });
@@ -60,7 +63,8 @@ export async function renderDesk(main) {
     // One transaction: the whole selection is assigned, or none of it.
     await editRecords(chosen.map((finding) => [finding.id, finding.fields.status === 'open'
       ? { status: 'assigned', company_id: company, due_date: due } : { company_id: company, due_date: due }]));
-    renderDesk(main);
+    await renderDesk(main);
+    announce(main, t('bulk_assigned_outcome', { count: chosen.length, company: companyName.get(company) || '', date: due }), main.querySelector('#bulk-form'));
   });
 
   function show() {
@@ -89,7 +93,8 @@ export async function renderDesk(main) {
         h('label', { for: `pick-${finding.id}`, class: 'visually-hidden' }, t('select_finding', { title: finding.fields.title }))) : h('span', { class: 'pick' }),
       h('a', { href: `#/desk/${finding.id}`, class: `card${isOverdue(finding) ? ' overdue' : ''}` },
         h('span', { class: 'card-title' }, finding.fields.title),
-        h('span', { class: `chip ${finding.fields.status}` }, t(`status_${finding.fields.status}`)),
+        statusChip(finding),
+        unsentMark(unsent, finding.id),
         h('span', { class: 'card-sub' }, [t(`severity_${finding.fields.severity}`), t(`category_${finding.fields.category}`),
           finding.fields.company_id ? companyName.get(finding.fields.company_id) : t('unassigned'),
           finding.fields.due_date ? `${isOverdue(finding) ? `${t('overdue')} · ` : ''}${t('due', { date: finding.fields.due_date })}` : null]
@@ -133,6 +138,7 @@ export async function renderDeskFinding(main, findingId) {
   }
   const byId = new Map(places.flat().map((record) => [record.id, record]));
   const nameOf = new Map((users || []).map((user) => [user.id, user.name || user.username]));
+  const session = await db.getMeta('session');
   const inspection = finding.fields.inspection_id ? await db.getRecord(finding.fields.inspection_id) : null;
   const template = inspection ? await db.getRecord(inspection.fields.template_id) : null;
   const item = template?.fields.items.find((candidate) => candidate.key === finding.fields.item_key);
@@ -144,7 +150,12 @@ export async function renderDeskFinding(main, findingId) {
   const status = finding.fields.status;
   const error = h('p', { class: 'error', role: 'alert' });
   const refresh = () => renderDeskFinding(main, findingId);
-  const act = async (fields) => { await editRecord(findingId, fields); refresh(); };
+  // Each action's outcome is said at the top of the redrawn finding, in view, wherever its button was.
+  const act = async (fields, outcome) => {
+    await editRecord(findingId, fields);
+    await refresh();
+    announce(main, outcome, main.querySelector('h1'));
+  };
 
   const assignForm = ['open', 'assigned', 'in_progress'].includes(status) ? h('form', { class: 'stack', id: 'assign-form' },
     ...labelledSelect('assign-company', t('assign_to'), [['', '—'], ...companies.filter((c) => !c.deleted).map((c) => [c.id, c.fields.name])],
@@ -157,7 +168,9 @@ export async function renderDeskFinding(main, findingId) {
     const company = assignForm.querySelector('#assign-company').value;
     const due = assignForm.querySelector('#assign-due').value;
     if (!company || !due) { error.textContent = t('need_company_and_date'); return; }
-    await act(status === 'open' ? { status: 'assigned', company_id: company, due_date: due } : { company_id: company, due_date: due });
+    const companyName = companies.find((candidate) => candidate.id === company)?.fields.name || '';
+    await act(status === 'open' ? { status: 'assigned', company_id: company, due_date: due } : { company_id: company, due_date: due },
+      t('assigned_outcome', { company: companyName, date: due }));
   });
   const reason = h('textarea', { id: 'send-back-reason', rows: 2 });
 
@@ -165,7 +178,7 @@ export async function renderDeskFinding(main, findingId) {
   replace(main,
     h('a', { href: '#/desk', class: 'back' }, `‹ ${t('nav_desk')}`),
     h('h1', {}, finding.fields.title),
-    h('p', {}, h('span', { class: `chip ${status}`, id: 'desk-status' }, t(`status_${status}`)),
+    h('p', {}, statusChip(finding, 'desk-status'),
       ` ${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
       finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''),
     h('p', {}, h('strong', {}, `${t('location')}: `), [localName(byId.get(finding.fields.site_id)?.fields), localName(byId.get(finding.fields.area_id)?.fields),
@@ -178,21 +191,23 @@ export async function renderDeskFinding(main, findingId) {
     finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
     h('div', { class: 'before-after' }, column(t('before_photos'), ['before', 'evidence']), column(t('after_photos'), ['after'])),
     error,
+    // The return visit's verdict: the server records who closed or sent back, when, and this note (status_history).
     status === 'fixed' ? h('div', { class: 'stack' },
-      h('button', { type: 'button', class: 'primary', id: 'close-finding', onclick: () => act({ status: 'closed' }) }, t('close_after_visit')),
-      h('label', { for: 'send-back-reason' }, t('send_back_reason')), reason,
+      h('label', { for: 'send-back-reason' }, t('visit_note')), reason,
+      h('button', { type: 'button', class: 'primary', id: 'close-finding',
+                    onclick: () => act({ status: 'closed', status_note: reason.value.trim() || null }, t('closed_outcome')) }, t('close_after_visit')),
       h('button', { type: 'button', id: 'send-back', onclick: async () => {
         if (!reason.value.trim()) { error.textContent = t('need_reason'); return; }
-        await addComment('finding', findingId, reason.value.trim());
-        await act({ status: 'assigned' });
+        await act({ status: 'assigned', status_note: reason.value.trim() }, t('sent_back_outcome'));
       } }, t('send_back'))) : null,
     assignForm,
     remarks.length ? [h('h2', {}, t('comments')), h('ul', { class: 'comments', id: 'desk-comments' }, remarks.map((comment) => h('li', {},
-      h('p', { class: 'hint' }, `${nameOf.get(comment.fields.author_id) || '?'} · ${evidenceTime(comment.fields.created_at, comment.fields.received_at)}`),
+      h('p', { class: 'hint' }, `${nameOf.get(comment.fields.author_id) || comment.fields.author_name || t('someone')} · ${evidenceTime(comment.fields.created_at, comment.fields.received_at)}`),
       h('p', {}, comment.fields.body))))] : null,
+    historyList(finding, { nameOf, me: session?.user.id }),
     editForm(finding, refresh),
     ['open', 'assigned'].includes(status) ? h('button', { type: 'button', class: 'danger', id: 'cancel-finding',
-                                                         onclick: () => act({ status: 'cancelled' }) }, t('cancel_finding')) : null);
+                                                         onclick: () => act({ status: 'cancelled' }, t('cancelled_outcome')) }, t('cancel_finding')) : null);
 }
 
 /** A time a device claims for its evidence, with the server's receipt time beside it where they differ by more than clocks may. */

@@ -6,7 +6,9 @@ import { preparePhoto } from '../../photos.js';
 import { addPhoto, CATEGORIES, currentUser, editRecord } from '../../records.js';
 import { areaChain, childrenOf, isWithin } from '../../query.js';
 import { createFinding, SEVERITIES } from './changes.js';
-import { photoBytes } from '../../sync.js';
+import { historyList, statusChip } from './history.js';
+import { photoBytes, unsentIds } from '../../sync.js';
+import { unsentMark } from '../status/status.js';
 import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 
@@ -76,7 +78,7 @@ export async function renderNewFinding(main, params) {
   const item = template?.fields.items.find((candidate) => candidate.key === params.get('item')) || null;
   const checkpoint = await db.getRecord(inspection?.fields.checkpoint_id || params.get('checkpoint'));
   const picker = inspection || checkpoint ? null : await placePicker();
-  const back = h('a', { href: inspection ? `#/inspection/${inspection.id}` : '#/findings', class: 'back' }, `‹ ${t('back')}`);
+  const back = h('a', { href: inspection ? `#/inspection/${inspection.id}` : checkpoint ? `#/checkpoint/${checkpoint.id}` : '#/findings', class: 'back' }, `‹ ${t('back')}`);
   if (picker && !picker.hasSites) {
     replace(main, back, h('h1', {}, t('new_finding')), h('p', { class: 'error', role: 'alert', id: 'no-sites' }, t('no_sites')));
     return;
@@ -131,22 +133,26 @@ export async function renderNewFinding(main, params) {
       title: data.get('title').trim(), severity: data.get('severity') || 'medium', description: data.get('description') || null,
     }, itemPhotos.map((photo) => photo.fields.blob));
     for (const prepared of newPhotos) await addPhoto('finding', findingId, item?.key ?? null, 'before', prepared);
-    location.hash = `#/finding/${findingId}`;
+    // Raised from a checklist still being filled in: back to it, at the item, where the round goes on.
+    location.hash = inspection?.fields.status === 'draft'
+      ? `#/inspection/${inspection.id}?item=${encodeURIComponent(item?.key || '')}&finding=${findingId}` : `#/finding/${findingId}`;
   });
   replace(main, back, h('h1', {}, t('new_finding')), form);
 }
 
 export async function renderFindings(main) {
   const user = await currentUser();
+  const unsent = await unsentIds();
   const mine = (await db.recordsOfType('finding')).filter((finding) => !finding.deleted && finding.fields.created_by === user.id)
-    .sort((a, b) => (b.id > a.id ? 1 : -1));
+    .sort((a, b) => (b.fields.reported_at || '').localeCompare(a.fields.reported_at || '') || (b.id > a.id ? 1 : -1)); // newest first
   replace(main,
     h('h1', {}, t('nav_findings')),
     h('a', { href: '#/finding/new', class: 'button primary', id: 'raise-finding' }, t('raise_finding')),
     mine.length ? h('ul', { class: 'cards', id: 'finding-list' }, mine.map((finding) => h('li', {},
       h('a', { href: `#/finding/${finding.id}`, class: 'card' },
         h('span', { class: 'card-title' }, finding.fields.title),
-        h('span', { class: `chip ${finding.fields.status}` }, t(`status_${finding.fields.status}`)),
+        statusChip(finding),
+        unsentMark(unsent, finding.id),
         h('span', { class: 'card-sub' }, `${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
           finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''))))) : h('p', {}, t('no_findings')));
 }
@@ -165,10 +171,15 @@ export async function renderFinding(main, findingId) {
   const saved = h('p', { class: 'hint', 'aria-live': 'polite' });
   const severity = editable ? radioRow('severity', SEVERITIES, finding.fields.severity, t('severity')) : null;
   severity?.addEventListener('change', async (event) => { await editRecord(findingId, { severity: event.target.value }); saved.textContent = t('draft_saved'); });
+  // A finding of a round still being filled in leads back to that round; any other, to the list.
+  const inspection = finding.fields.inspection_id ? await db.getRecord(finding.fields.inspection_id) : null;
+  const backTo = inspection?.fields.status === 'draft' && inspection.fields.inspector_id === user.id
+    ? h('a', { href: `#/inspection/${inspection.id}?item=${encodeURIComponent(finding.fields.item_key || '')}`, class: 'back', id: 'back-to-inspection' }, `‹ ${t('back_to_inspection')}`)
+    : h('a', { href: '#/findings', class: 'back' }, `‹ ${t('nav_findings')}`);
   replace(main,
-    h('a', { href: '#/findings', class: 'back' }, `‹ ${t('nav_findings')}`),
+    backTo,
     h('h1', {}, finding.fields.title),
-    h('p', {}, h('span', { class: `chip ${finding.fields.status}`, id: 'finding-status' }, t(`status_${finding.fields.status}`)),
+    h('p', {}, statusChip(finding, 'finding-status'),
       ` ${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`,
       finding.fields.due_date ? ` · ${t('due', { date: finding.fields.due_date })}` : ''),
     place ? h('p', { id: 'finding-place' }, h('strong', {}, `${t('location')}: `), place) : null,
@@ -182,6 +193,7 @@ export async function renderFinding(main, findingId) {
     finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
     saved,
     h('div', { class: 'photo-row' }, own.map((photo) => h('figure', {},
-      photoImage(() => photoBytes(photo.fields.blob), `${photo.fields.role} ${finding.fields.title}`),
-      h('figcaption', {}, photo.fields.role)))));
+      photoImage(() => photoBytes(photo.fields.blob), `${t(`photo_role_${photo.fields.role}`)}: ${finding.fields.title}`),
+      h('figcaption', {}, t(`photo_role_${photo.fields.role}`))))),
+    historyList(finding, { me: user.id }));
 }

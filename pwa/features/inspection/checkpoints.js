@@ -41,7 +41,10 @@ export async function renderCheckpoints(main) {
     sites.length ? h('p', { class: 'hint' }, `${t('site')}: ${sites.filter((s) => !s.deleted).map((s) => localName(s.fields)).join(', ')}`) : null,
     h('label', { for: 'checkpoint-search' }, t('search_label')),
     search,
-    h('button', { type: 'button', onclick: () => scan(scanner, live, message) }, t('scan_qr')),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', onclick: () => scan(scanner, live, message) }, t('scan_qr')),
+      // A patrol sees a leak on the way: a finding with no checklist, at a place chosen on the form.
+      h('a', { href: '#/finding/new', class: 'button danger', id: 'report-problem' }, t('report_problem'))),
     scanner,
     message,
     list);
@@ -95,6 +98,7 @@ export async function renderCheckpoint(main, checkpointId) {
       type: 'button', class: 'primary',
       onclick: async () => { location.hash = `#/inspection/${await startInspection(template, checkpoint)}`; },
     }, t('start_inspection', { template: localName(template.fields) })))) : h('p', {}, t('no_templates')),
+    h('a', { href: `#/finding/new?checkpoint=${checkpoint.id}`, class: 'button danger', id: 'report-problem-here' }, t('report_problem_here')),
     h('h2', {}, t('past_inspections')),
     here.length ? h('ul', { class: 'cards' }, here.map((inspection) => h('li', {},
       h('a', { href: `#/inspection/${inspection.id}`, class: 'card' },

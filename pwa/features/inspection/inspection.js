@@ -4,15 +4,16 @@
  * offers to raise a finding with its photos. And the inspector's own list.
  */
 
-import { isAnswered, itemOutcome, score } from './checklist.js';
+import { isAnswered, itemOutcome, score } from '../../checklist.js';
 import * as db from '../../db.js';
 import { localName, t } from '../../i18n.js';
 import { preparePhoto } from '../../photos.js';
 import { addPhoto, currentUser, removePhoto } from '../../records.js';
 import { childrenOf } from '../../query.js';
 import { saveAnswer, submitInspection } from './changes.js';
-import { photoBytes, syncNow } from '../../sync.js';
-import { cameraInput, h, photoImage, replace } from '../../dom.js';
+import { photoBytes, syncNow, unsentIds } from '../../sync.js';
+import { unsentMark } from '../status/status.js';
+import { announce, cameraInput, h, photoImage, replace } from '../../dom.js';
 
 const TYPING_PAUSE_MS = 400;
 const unsaved = new Map();
@@ -36,7 +37,8 @@ function flushUnsaved() {
 addEventListener('pagehide', flushUnsaved);
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushUnsaved(); });
 
-export async function renderInspection(main, inspectionId) {
+/** One inspection; `focusItem` (an item key) is where the inspector comes back to, with `outcome` said beside it. */
+export async function renderInspection(main, inspectionId, focusItem = null, outcome = null) {
   const inspection = await db.getRecord(inspectionId);
   if (!inspection) {
     location.hash = '#/inspections';
@@ -81,9 +83,11 @@ export async function renderInspection(main, inspectionId) {
       document.getElementById(`item-${missing[0].key}`)?.scrollIntoView();
       return;
     }
-    await submitInspection(inspectionId, score(template, answers));
+    const submittedScore = score(template.fields.items, answers);
+    await submitInspection(inspectionId, submittedScore);
     syncNow();
-    renderInspection(main, inspectionId);
+    await renderInspection(main, inspectionId);
+    announce(main, submittedScore === null ? t('submitted_outcome') : t('submitted_outcome_score', { score: submittedScore }), main.querySelector('h1'));
   } }, t('submit')) : null;
 
   replace(main,
@@ -93,8 +97,13 @@ export async function renderInspection(main, inspectionId) {
       inspection.fields.score != null ? ` ${inspection.fields.score}%` : ''),
     inspection.fields.review_note ? h('p', { class: editable ? 'notice' : 'notice-ok', id: 'review-note-shown' },
       h('strong', {}, `${t(editable ? 'sent_back_by_office' : 'review_note')}: `), inspection.fields.review_note) : null,
+    // Once submitted, nothing on the checklist changes; say why instead of leaving controls that do nothing.
+    editable ? null : h('p', { class: 'hint', id: 'locked-reason' }, t(`locked_${inspection.fields.status}`)),
     h('form', { class: 'checklist', onsubmit: (event) => event.preventDefault() }, items),
     saved, problems, submit);
+  const item = focusItem ? document.getElementById(`item-${focusItem}`) : null;
+  if (item && outcome) announce(main, outcome, item.querySelector('.finding-link'));
+  else item?.scrollIntoView({ block: 'center' });
 }
 
 function renderItem(item, actions) {
@@ -117,7 +126,7 @@ function renderItem(item, actions) {
     actions.editable ? h('button', { type: 'button', class: 'remove', 'aria-label': t('remove_photo'),
                                      onclick: async () => { await actions.removePhoto(photo); drawPhotos(); } }, '×') : null)));
   drawPhotos();
-  const fileInput = cameraInput(`photo-${item.key}`, actions.addPhoto, drawPhotos, { disabled: !actions.editable });
+  const fileInput = actions.editable ? cameraInput(`photo-${item.key}`, actions.addPhoto, drawPhotos) : null;
   const saveNote = (event) => () => actions.setNote(event.target.value || null);
   const note = h('textarea', { id: `note-${item.key}`, rows: 2, disabled: !actions.editable, value: answer.note || '',
                                oninput: (event) => saveAfterPause(`note-${item.key}`, saveNote(event)),
@@ -128,8 +137,7 @@ function renderItem(item, actions) {
     control, verdict,
     h('details', { open: Boolean(answer.note) }, h('summary', {}, t('add_note')), h('label', { for: `note-${item.key}`, class: 'visually-hidden' }, t('add_note')), note),
     photoRow,
-    h('label', { for: `photo-${item.key}`, class: 'button photo-button', 'aria-disabled': String(!actions.editable) }, t('add_photo')),
-    fileInput,
+    actions.editable ? [h('label', { for: `photo-${item.key}`, class: 'button photo-button' }, t('add_photo')), fileInput] : null,
     findingLink);
 }
 
@@ -181,6 +189,7 @@ export async function renderInspections(main) {
   const [user, inspections, templates, checkpoints] = await Promise.all([currentUser(), db.recordsOfType('inspection'),
     db.recordsOfType('template'), db.recordsOfType('checkpoint')]);
   const names = new Map([...templates, ...checkpoints].map((record) => [record.id, localName(record.fields)]));
+  const unsent = await unsentIds();
   const mine = inspections.filter((inspection) => !inspection.deleted && inspection.fields.inspector_id === user.id)
     .sort((a, b) => (b.fields.started_at || '').localeCompare(a.fields.started_at || ''));
   replace(main,
@@ -189,5 +198,6 @@ export async function renderInspections(main) {
       h('a', { href: `#/inspection/${inspection.id}`, class: 'card' },
         h('span', { class: 'card-title' }, names.get(inspection.fields.template_id) || t('inspection')),
         h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
+        unsentMark(unsent, inspection.id),
         h('span', { class: 'card-sub' }, `${names.get(inspection.fields.checkpoint_id) || ''} · ${new Date(inspection.fields.started_at).toLocaleString()}`))))) : h('p', {}, t('no_inspections')));
 }

@@ -1,5 +1,7 @@
 /** The inspector's rounds: checkpoints, an inspection's checklist, their own inspections. */
 
+import * as db from '../../db.js';
+import { t } from '../../i18n.js';
 import { renderCheckpoint, renderCheckpoints } from './checkpoints.js';
 import { renderInspection, renderInspections } from './inspection.js';
 
@@ -7,6 +9,11 @@ import { renderInspection, renderInspections } from './inspection.js';
 export const routes = [
   { path: /^#\/checkpoints$/, show: ({ main }) => renderCheckpoints(main) },
   { path: /^#\/checkpoint\/([\w-]+)$/, show: ({ main }, id) => renderCheckpoint(main, id) },
-  { path: /^#\/inspection\/([\w-]+)$/, show: ({ main }, id) => renderInspection(main, id), form: true },
+  // ?item=<key>&finding=<id>: back from raising a finding on that item, at the item, saying so.
+  { path: /^#\/inspection\/([\w-]+)(?:\?(.*))?$/, form: true, show: async ({ main }, id, query) => {
+    const params = new URLSearchParams(query || '');
+    const finding = params.get('finding') ? await db.getRecord(params.get('finding')) : null;
+    return renderInspection(main, id, params.get('item'), finding ? t('finding_saved', { title: finding.fields.title }) : null);
+  } },
   { path: /^#\/inspections$/, show: ({ main }) => renderInspections(main) },
 ];

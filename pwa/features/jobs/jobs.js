@@ -9,9 +9,11 @@ import { formatTime, localName, t } from '../../i18n.js';
 import { preparePhoto } from '../../photos.js';
 import { addComment, editRecord } from '../../records.js';
 import { isOverdue } from '../findings/changes.js';
+import { historyList, sentBack, statusChip } from '../findings/history.js';
 import { childrenOf, areaChain } from '../../query.js';
 import { markFixed } from './changes.js';
-import { photoBytes, syncNow } from '../../sync.js';
+import { photoBytes, syncNow, unsentIds } from '../../sync.js';
+import { unsentMark } from '../status/status.js';
 import { cameraInput, h, photoImage, replace } from '../../dom.js';
 
 const OPEN_STATUSES = ['assigned', 'in_progress', 'fixed'];
@@ -34,7 +36,7 @@ function dueLabel(finding) {
 }
 
 export async function renderJobs(main) {
-  const [findings, byId] = await Promise.all([db.recordsOfType('finding'), places()]);
+  const [findings, byId, unsent] = await Promise.all([db.recordsOfType('finding'), places(), unsentIds()]);
   const live = findings.filter((finding) => !finding.deleted);
   const open = live.filter((finding) => OPEN_STATUSES.includes(finding.fields.status));
   const closed = live.filter((finding) => finding.fields.status === 'closed');
@@ -50,7 +52,9 @@ export async function renderJobs(main) {
   const card = (finding) => h('li', {},
     h('a', { href: `#/job/${finding.id}`, class: `card${isOverdue(finding) ? ' overdue' : ''}` },
       h('span', { class: 'card-title' }, finding.fields.title),
-      h('span', { class: `chip ${finding.fields.status}` }, t(`status_${finding.fields.status}`)),
+      statusChip(finding),
+      unsentMark(unsent, finding.id),
+      h('span', { class: `card-sub severity-${finding.fields.severity}` }, `${t('severity')}: ${t(`severity_${finding.fields.severity}`)}`),
       h('span', { class: 'card-sub' }, locationText(finding, byId)),
       h('span', { class: `card-sub due${isOverdue(finding) ? ' late' : ''}` }, dueLabel(finding))));
   replace(main,
@@ -68,9 +72,13 @@ export async function renderJob(main, findingId) {
     location.hash = '#/jobs';
     return;
   }
-  const gallery = (role) => h('div', { class: 'photo-row' }, own.filter((photo) => photo.fields.role === role || (role === 'before' && photo.fields.role === 'evidence'))
-    .map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob), `${t(`${role}_photos`)}: ${finding.fields.title}`))));
+  const gallery = (role, photos = own.filter((photo) => photo.fields.role === role || (role === 'before' && photo.fields.role === 'evidence'))) =>
+    h('div', { class: 'photo-row' }, photos.map((photo) => h('figure', {}, photoImage(() => photoBytes(photo.fields.blob), `${t(`${role}_photos`)}: ${finding.fields.title}`))));
   const status = finding.fields.status;
+  const back = sentBack(finding);
+  // After a send-back the earlier "after" photos showed a fix office did not accept: the new fix needs its own.
+  const currentAfter = own.filter((photo) => photo.fields.role === 'after' && (!back || (photo.fields.taken_at || '') > back.at));
+  const rejectedAfter = own.filter((photo) => photo.fields.role === 'after' && !currentAfter.includes(photo));
   const error = h('p', { class: 'error', role: 'alert' });
   const afterPhotos = [];
   const newAfter = h('div', { class: 'photo-row' });
@@ -78,7 +86,7 @@ export async function renderJob(main, findingId) {
 
   const fixForm = ['assigned', 'in_progress'].includes(status) ? h('form', { class: 'stack', id: 'fix-form' },
     h('label', { for: 'fix-note' }, t('what_was_done')),
-    h('textarea', { id: 'fix-note', rows: 3, value: finding.fields.fix_note || '' }),
+    h('textarea', { id: 'fix-note', rows: 3, value: back ? '' : finding.fields.fix_note || '' }),
     newAfter,
     h('label', { for: 'after-photo', class: 'button photo-button' }, t('take_after_photo')),
     cameraInput('after-photo', async (file) => afterPhotos.push(await preparePhoto(file)),
@@ -88,20 +96,23 @@ export async function renderJob(main, findingId) {
   fixForm?.addEventListener('submit', async (event) => {
     event.preventDefault();
     const note = fixForm.querySelector('#fix-note').value.trim();
-    const afterOnRecord = own.some((photo) => photo.fields.role === 'after');
     if (!note) { error.textContent = t('need_fix_note'); return; }
-    if (!afterPhotos.length && !afterOnRecord) { error.textContent = t('need_after_photo'); return; }
+    if (!afterPhotos.length && !currentAfter.length) { error.textContent = t(back ? 'new_after_photo_needed' : 'need_after_photo'); return; }
     await markFixed(findingId, note, afterPhotos);
     refresh();
   });
 
   const commentBox = h('textarea', { id: 'comment-body', rows: 2 });
+  const me = (await db.getMeta('session'))?.user.id;
   const threads = comments.sort((a, b) => (a.fields.created_at || '').localeCompare(b.fields.created_at || ''));
   replace(main,
     h('a', { href: '#/jobs', class: 'back' }, `‹ ${t('nav_jobs')}`),
     h('h1', {}, finding.fields.title),
-    h('p', {}, h('span', { class: `chip ${status}`, id: 'job-status' }, t(`status_${status}`)), ' ',
+    h('p', {}, statusChip(finding, 'job-status'), ' ',
       h('span', { class: `due${isOverdue(finding) ? ' late' : ''}` }, dueLabel(finding))),
+    // A fix office sent back: its reason comes first, before anything else on the job.
+    back ? h('div', { class: 'notice', id: 'job-sent-back' }, h('strong', {}, `${t('sent_back_reason_shown')}: `), back.note || '',
+      h('p', { class: 'hint' }, formatTime(back.at))) : null,
     h('p', {}, h('strong', {}, `${t('location')}: `), `${localName(byId.get(finding.fields.site_id)?.fields)} / ${locationText(finding, byId)}`),
     h('p', {}, `${t(`severity_${finding.fields.severity}`)} · ${t(`category_${finding.fields.category}`)}`),
     finding.fields.description ? h('p', { id: 'job-description' }, finding.fields.description) : null,
@@ -111,10 +122,15 @@ export async function renderJob(main, findingId) {
     fixForm,
     status === 'fixed' ? h('p', { class: 'notice-ok' }, t('waiting_return_visit')) : null,
     finding.fields.fix_note && status !== 'assigned' && status !== 'in_progress' ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
-    own.some((photo) => photo.fields.role === 'after') ? [h('h2', {}, t('after_photos')), gallery('after')] : null,
+    currentAfter.length ? [h('h2', {}, t('after_photos')), gallery('after', currentAfter)] : null,
+    back && (finding.fields.fix_note || rejectedAfter.length) ? h('details', { id: 'earlier-fix' }, h('summary', {}, t('earlier_fix')),
+      finding.fields.fix_note ? h('p', {}, h('strong', {}, `${t('fix_note')}: `), finding.fields.fix_note) : null,
+      gallery('after', rejectedAfter)) : null,
+    historyList(finding),
     h('h2', {}, t('comments')),
-    h('ul', { class: 'comments' }, threads.map((comment) => h('li', {}, h('p', {}, comment.fields.body),
-      h('p', { class: 'hint' }, comment.fields.created_at ? formatTime(comment.fields.created_at) : '')))),
+    h('ul', { class: 'comments', id: 'job-comments' }, threads.map((comment) => h('li', {}, h('p', {}, comment.fields.body),
+      h('p', { class: 'hint' }, [comment.fields.author_id === me ? t('you') : comment.fields.author_name || t('someone'),
+        comment.fields.created_at ? formatTime(comment.fields.created_at) : null].filter(Boolean).join(' · '))))),
     h('form', { class: 'stack', onsubmit: async (event) => {
       event.preventDefault();
       if (!commentBox.value.trim()) return;

@@ -1,12 +1,20 @@
 /** Log in once per device; after that the phone works without a network. */
 
 import { LANGUAGES, currentLanguage, setLanguage, t } from '../../i18n.js';
-import { login } from '../../sync.js';
+import { login, LoginRefused } from '../../sync.js';
 import { h, replace } from '../../dom.js';
 
 function defaultDeviceName() {
   const platform = navigator.userAgentData?.platform || navigator.platform || 'phone';
   return `${platform} ${new Date().toISOString().slice(0, 10)}`;
+}
+
+// The server's codes (server/errors.py) in the user's language; its English message only for a code not known here.
+const REFUSALS = { bad_credentials: 'login_bad_credentials', too_many_requests: 'login_too_many', other_user_waiting: 'login_other_user_waiting' };
+
+function refusalText(problem) {
+  if (!(problem instanceof LoginRefused)) return t('login_failed', { message: problem.message });
+  return REFUSALS[problem.code] ? t(REFUSALS[problem.code], problem.details) : t('login_failed', { message: problem.message });
 }
 
 export function renderLogin(main, { onLoggedIn, onLanguage, username = '' }) {
@@ -34,7 +42,7 @@ export function renderLogin(main, { onLoggedIn, onLanguage, username = '' }) {
       const user = await login(data.get('username').trim(), data.get('password'), data.get('device_name').trim());
       onLoggedIn(user);
     } catch (problem) {
-      error.textContent = problem instanceof TypeError ? t('login_offline') : problem.message;
+      error.textContent = problem instanceof TypeError ? t('login_offline') : refusalText(problem);
       button.disabled = false;
       button.textContent = t('log_in');
     }

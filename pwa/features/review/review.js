@@ -5,12 +5,13 @@
  * the inspector with a comment.
  */
 
+import { itemOutcome, score } from '../../checklist.js';
 import * as db from '../../db.js';
 import { formatTime, localName, t } from '../../i18n.js';
 import { addComment, editRecord } from '../../records.js';
 import { childrenOf } from '../../query.js';
 import { photoBytes } from '../../sync.js';
-import { h, labelledSelect, photoImage, replace } from '../../dom.js';
+import { announce, h, labelledSelect, photoImage, replace } from '../../dom.js';
 import { STATUSES } from '../../vocabulary.js';
 
 const filters = { status: 'submitted', site: '', inspector: '', from: '', to: '' };
@@ -97,15 +98,24 @@ export async function renderReviewInspection(main, inspectionId) {
   const act = async (fields, comment) => {
     if (comment) await addComment('inspection', inspectionId, comment);
     await editRecord(inspectionId, fields);
-    renderReviewInspection(main, inspectionId);
+    await renderReviewInspection(main, inspectionId);
+    announce(main, t(fields.status === 'reviewed' ? 'accepted_outcome' : 'returned_outcome'), main.querySelector('h1'));
   };
 
+  // The score the phone sent at submission; a round not yet submitted (or from an older app) is scored here by the same rule.
+  const shownScore = inspection.fields.score ?? (template ? score(template.fields.items, inspection.fields.answers) : null);
+  const failed = (template?.fields.items || []).filter((item) => itemOutcome(item, inspection.fields.answers?.[item.key]?.value) === 'fail').length;
   const rows = (template?.fields.items || []).map((item) => {
     const answer = inspection.fields.answers?.[item.key];
     const itemPhotos = own.filter((photo) => photo.fields.item_key === item.key);
+    const outcome = itemOutcome(item, answer?.value);
     return h('tr', { id: `review-item-${item.key}` },
       h('th', { scope: 'row' }, localName(item, 'label', 'labels')),
-      h('td', { class: answer?.value === 'fail' ? 'fail' : '' }, answerText(item, answer), answer?.note ? h('div', { class: 'hint' }, answer.note) : null),
+      // The same verdict the phone showed: an out-of-range reading is a fail, said in words as well as in red.
+      h('td', { class: outcome ?? '', 'data-outcome': outcome ?? '' }, answerText(item, answer),
+        outcome === 'fail' && item.kind !== 'pass_fail' ? h('strong', { class: 'verdict-word' }, ` · ${t('fail')}`) : null,
+        outcome === 'fail' && item.kind === 'number' ? h('div', { class: 'hint' }, t('limits', { min: item.min ?? '−∞', max: item.max ?? '∞' })) : null,
+        answer?.note ? h('div', { class: 'hint' }, answer.note) : null),
       h('td', {}, h('div', { class: 'photo-row' }, itemPhotos.map((photo) => h('figure', {},
         photoImage(() => photoBytes(photo.fields.blob, 'full'), `${localName(item, 'label', 'labels')}`))))));
   });
@@ -117,6 +127,9 @@ export async function renderReviewInspection(main, inspectionId) {
       ` ${[inspectorName ? inspectorName.name || inspectorName.username : null, localName(site?.fields), checkpoint ? `${localName(checkpoint.fields)} ${checkpoint.fields.code || ''}` : null,
         formatTime(inspection.fields.completed_at || inspection.fields.started_at),
         template ? t('template_revision', { revision: template.fields.revision || 1 }) : null].filter(Boolean).join(' · ')}`),
+    h('p', { id: 'review-score', class: failed ? 'score-line fail' : 'score-line' },
+      shownScore !== null && shownScore !== undefined ? t('score_is', { score: shownScore }) : t('no_score'),
+      failed ? ` · ${t('items_failed', { count: failed })}` : ''),
     inspection.fields.review_note ? h('p', {}, h('strong', {}, `${t('review_note')}: `), inspection.fields.review_note) : null,
     h('table', { class: 'answers' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('item')), h('th', { scope: 'col' }, t('answer')), h('th', { scope: 'col' }, t('photos')))),

@@ -14,6 +14,11 @@ import { apiImageUrl, OfflineError } from '../../sync.js';
 import { h, replace } from '../../dom.js';
 
 const TYPES = ['site', 'area', 'checkpoint', 'company'];
+// The optional Chinese name of a place, kept in its `names` translations ({zh: ...}); the screens show it in Chinese.
+const ZH_NAME = { name: 'name_zh', translation: ['names', 'zh'] };
+
+/** A field's value as stored: its own field, or one language of a translations map. */
+const storedValue = (record, field) => (field.translation ? record?.fields[field.translation[0]]?.[field.translation[1]] : record?.fields[field.name]);
 
 /** What each type's form asks of `record` (null for a new one); `options` makes a select (from the records at hand). */
 function formFields(type, records, record) {
@@ -24,11 +29,11 @@ function formFields(type, records, record) {
   const parents = [['', '—'], ...records.area.filter((area) => !record
     || (area.fields.site_id === record.fields.site_id && !isWithin(area.id, record.id, records.byId))).map(areaOption)];
   const fieldsOf = {
-    site: [{ name: 'name', required: true }, { name: 'address' }],
+    site: [{ name: 'name', required: true }, ZH_NAME, { name: 'address' }],
     area: [{ name: 'site_id', options: sites, required: true, fixed: true }, { name: 'parent_id', options: parents },
-      { name: 'name', required: true }, { name: 'kind', options: AREA_KINDS.map((kind) => [kind, t(`area_${kind}`)]), required: true }],
+      { name: 'name', required: true }, ZH_NAME, { name: 'kind', options: AREA_KINDS.map((kind) => [kind, t(`area_${kind}`)]), required: true }],
     checkpoint: [{ name: 'site_id', options: sites, required: true, fixed: true }, { name: 'area_id', options: areas },
-      { name: 'name', required: true }, { name: 'category', options: CATEGORIES.map((c) => [c, t(`category_${c}`)]), required: true },
+      { name: 'name', required: true }, ZH_NAME, { name: 'category', options: CATEGORIES.map((c) => [c, t(`category_${c}`)]), required: true },
       { name: 'code', maxlength: 32 }],
     company: [{ name: 'name', required: true }, { name: 'trade' }],
   };
@@ -72,12 +77,13 @@ export async function renderSetupRecord(main, type, recordId) {
   const error = h('p', { class: 'error', role: 'alert' });
   const inputs = fields.map((field) => {
     const id = `field-${field.name}`;
-    const value = record?.fields[field.name] ?? '';
+    const value = storedValue(record, field) ?? '';
     const control = field.options
       ? h('select', { id, name: field.name, required: field.required, disabled: Boolean(record && field.fixed) },
         (field.required ? [] : [['', '—']]).concat(field.options.filter(([optionValue]) => optionValue !== ''))
           .map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)))
-      : h('input', { id, name: field.name, required: field.required, maxlength: field.maxlength || 200, value });
+      : h('input', { id, name: field.name, required: field.required, maxlength: field.maxlength || 200, value,
+                     lang: field.translation ? 'zh-CN' : null });
     return [h('label', { for: id }, t(`field_${field.name}`)), control];
   });
   const form = h('form', { class: 'stack', id: 'setup-form' }, inputs, error,
@@ -93,6 +99,14 @@ export async function renderSetupRecord(main, type, recordId) {
     if (fields.some((field) => field.required && !(record && field.fixed) && !values[field.name])) {
       error.textContent = t('fill_required');
       return;
+    }
+    for (const field of fields.filter((candidate) => candidate.translation)) {
+      const [map, language] = field.translation;
+      const translations = { ...(record?.fields[map] || {}) };
+      if (values[field.name]) translations[language] = values[field.name];
+      else delete translations[language];
+      delete values[field.name];
+      if ((record?.fields[map]?.[language] ?? null) !== (translations[language] ?? null)) values[map] = Object.keys(translations).length ? translations : null;
     }
     if (record) {
       const changed = Object.fromEntries(Object.entries(values).filter(([name, value]) => (record.fields[name] ?? null) !== value));

@@ -4,5 +4,5 @@ import * as db from '../../db.js';
 import { renderSyncView } from './status.js';
 
 export const routes = [
-  { path: /^#\/sync$/, show: async ({ main, storage, onLogout }) => renderSyncView(main, { user: (await db.getMeta('session')).user, storage: storage(), onLogout }) },
+  { path: /^#\/sync$/, show: async ({ main, onLogout }) => renderSyncView(main, { user: (await db.getMeta('session')).user, onLogout }) },
 ];

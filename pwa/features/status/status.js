@@ -3,13 +3,28 @@
 import * as db from '../../db.js';
 import { formatTime, t } from '../../i18n.js';
 import { pendingCounts, syncNow, syncState } from '../../sync.js';
+import { RECORD_TYPES } from '../../vocabulary.js';
 import { h, replace } from '../../dom.js';
+import { askPersistence, knownPersistence } from './storage.js';
+
+/** "Waiting: 2 inspections, 1 finding, 2 photos": records with unsent changes by type, in the vocabulary's order. */
+export function waitingText(counts) {
+  const parts = RECORD_TYPES.filter((type) => type !== 'photo' && counts.records[type])
+    .map((type) => t(`pending_${type}`, { count: counts.records[type] }));
+  if (counts.photos) parts.push(t('pending_photo', { count: counts.photos }));
+  return parts.length ? t('waiting', { what: parts.join(t('list_separator')) }) : t('nothing_waiting');
+}
+
+/** The mark on a list's card for a record whose changes are still on this device (`ids` from sync.unsentIds). */
+export function unsentMark(ids, id) {
+  return ids.has(id) ? h('span', { class: 'unsent' }, t('unsent')) : null;
+}
 
 /** The one-line status at the top of every screen. */
 export async function renderStatusBar(bar) {
   const state = syncState();
   const [counts, lastSyncAt, noticeList] = await Promise.all([pendingCounts(), db.getMeta('lastSyncAt'), db.notices()]);
-  const waiting = counts.changes || counts.photos;
+  const waiting = counts.changes || counts.blobs;
   // `state` names the situation for tests and styles, in any language.
   let text;
   let tone = 'ok';
@@ -22,11 +37,11 @@ export async function renderStatusBar(bar) {
   } else if (state.phase === 'syncing') {
     [text, tone, situation] = [t('syncing'), 'busy', 'syncing'];
   } else if (!state.online || state.phase === 'offline') {
-    [text, tone, situation] = [`${t('offline')} · ${t('waiting', counts)}`, waiting ? 'alert' : 'quiet', 'offline'];
+    [text, tone, situation] = [`${t('offline')} · ${waitingText(counts)}`, waiting ? 'alert' : 'quiet', 'offline'];
   } else if (state.phase === 'error') {
     [text, tone, situation] = [t('sync_error', { message: state.error?.message || '' }), 'alert', 'error'];
   } else if (waiting) {
-    [text, tone, situation] = [t('waiting', counts), 'busy', 'waiting'];
+    [text, tone, situation] = [waitingText(counts), 'busy', 'waiting'];
   } else if (!lastSyncAt) {
     [text, situation] = [t('never_synced'), 'never'];
   } else {
@@ -41,21 +56,27 @@ export async function renderStatusBar(bar) {
 }
 
 /** The sync screen: counts, the button, notices, storage and session. */
-export async function renderSyncView(main, { user, storage, onLogout }) {
+export async function renderSyncView(main, { user, onLogout }) {
+  const redraw = () => renderSyncView(main, { user, onLogout });
+  const storage = knownPersistence();
   const [counts, lastSyncAt, noticeList] = await Promise.all([pendingCounts(), db.getMeta('lastSyncAt'), db.notices()]);
   replace(main,
     h('h1', {}, t('nav_sync')),
-    h('p', {}, t('waiting', counts)),
+    h('p', { id: 'waiting' }, waitingText(counts)),
     h('p', {}, `${t('last_sync')}: ${lastSyncAt ? formatTime(lastSyncAt) : '—'}`),
     h('button', { type: 'button', class: 'primary', onclick: () => syncNow() }, t('sync_now')),
     noticeList.length ? h('section', { 'aria-labelledby': 'notices-heading' },
       h('h2', { id: 'notices-heading' }, t('needs_you')),
       h('ul', { class: 'notices' }, noticeList.map((notice) => h('li', { class: `notice ${notice.kind}` },
         h('p', {}, notice.kind === 'conflict'
-          ? t('conflict_notice', { type: notice.type, fields: notice.fields.join(', ') })
-          : t('rejected_notice', { type: notice.type, message: notice.message })),
-        h('button', { type: 'button', onclick: async () => { await db.dismissNotice(notice.id); renderSyncView(main, { user, storage, onLogout }); } }, t('dismiss')))))) : null,
-    h('p', { class: 'storage' }, storage),
-    h('p', {}, t('signed_in_as', { name: user.name, role: user.role })),
-    h('button', { type: 'button', onclick: onLogout, disabled: counts.changes + counts.photos > 0 }, t('log_out')));
+          ? t('conflict_notice', { type: t(`type_${notice.type}`), fields: notice.fields.join(', ') })
+          : t('rejected_notice', { type: t(`type_${notice.type}`), message: notice.message })),
+        h('button', { type: 'button', onclick: async () => { await db.dismissNotice(notice.id); redraw(); } }, t('dismiss')))))) : null,
+    h('section', { 'aria-labelledby': 'storage-heading', id: 'storage' },
+      h('h2', { id: 'storage-heading' }, t('storage_heading')),
+      h('p', { class: 'storage', id: 'storage-state', 'data-state': storage }, t(`storage_state_${storage}`)),
+      ['not_persisted', 'unknown'].includes(storage)
+        ? h('button', { type: 'button', id: 'ask-storage', onclick: async () => { await askPersistence(); redraw(); } }, t('storage_ask')) : null),
+    h('p', {}, t('signed_in_as', { name: user.name, role: t(`role_${user.role}`) })),
+    h('button', { type: 'button', onclick: onLogout, disabled: counts.changes + counts.blobs > 0 }, t('log_out')));
 }

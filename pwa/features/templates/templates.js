@@ -46,6 +46,8 @@ function itemEditor(item, index, onRemove) {
   return h('fieldset', { class: 'item template-item' },
     h('legend', {}, t('item_number', { number: index + 1 })),
     field('label', t('field_label'), { required: true, maxlength: 500 }),
+    [h('label', { for: id('label_zh') }, t('field_label_zh')),
+      h('input', { id: id('label_zh'), name: 'label_zh', value: item.labels?.zh ?? '', maxlength: 500, lang: 'zh-CN' })],
     field('key', t('field_key'), { required: true, maxlength: 64 }),
     h('label', { for: id('kind') }, t('field_kind')),
     h('select', { id: id('kind'), name: 'kind' }, ITEM_KINDS.map((kind) => h('option', { value: kind, selected: kind === (item.kind || 'pass_fail') }, t(`kind_${kind}`)))),
@@ -58,7 +60,10 @@ function itemEditor(item, index, onRemove) {
     h('button', { type: 'button', class: 'danger remove-item', onclick: onRemove }, t('remove_item')));
 }
 
-/** The item as the form now has it; translations and help of the item it was loaded from stay while its label does. */
+/**
+ * The item as the form now has it. Its Chinese label is on the form; other
+ * translations and the help of the item it was loaded from stay while its label does.
+ */
 function readItem(fieldset, original = {}) {
   const value = (name) => fieldset.querySelector(`[name=${name}]`);
   const number = (name) => (value(name).value.trim() === '' ? null : Number(value(name).value));
@@ -66,6 +71,12 @@ function readItem(fieldset, original = {}) {
   const kept = label === original.label
     ? Object.fromEntries(['labels', 'help', 'helps', 'choice_labels'].filter((name) => original[name] != null).map((name) => [name, original[name]]))
     : {};
+  const labels = { ...(kept.labels || {}) };
+  const zh = value('label_zh').value.trim();
+  if (zh) labels.zh = zh;
+  else delete labels.zh;
+  delete kept.labels;
+  if (Object.keys(labels).length) kept.labels = labels;
   const item = { ...kept, key: value('key').value.trim(), label, kind: value('kind').value, required: value('required').checked };
   if (['score', 'number'].includes(item.kind)) Object.assign(item, { min: number('min'), max: number('max') });
   if (item.kind === 'number' && value('unit').value.trim()) item.unit = value('unit').value.trim();
@@ -102,6 +113,8 @@ export async function renderTemplate(main, templateId) {
   const form = h('form', { class: 'stack', id: 'template-form' },
     h('label', { for: 'template-name' }, t('field_name')),
     h('input', { id: 'template-name', required: true, maxlength: 200, value: template?.fields.name || '' }),
+    h('label', { for: 'template-name-zh' }, t('field_name_zh')),
+    h('input', { id: 'template-name-zh', maxlength: 200, lang: 'zh-CN', value: template?.fields.names?.zh || '' }),
     h('label', { for: 'template-category' }, t('filter_category')),
     h('select', { id: 'template-category' }, CATEGORIES.map((category) => h('option', { value: category, selected: category === template?.fields.category }, t(`category_${category}`)))),
     h('h2', {}, t('checklist_items')),
@@ -117,7 +130,11 @@ export async function renderTemplate(main, templateId) {
     const problem = name ? itemProblem(items) : t('fill_required');
     if (problem) { error.textContent = problem; return; }
     const fields = { name, category: form.querySelector('#template-category').value, items: items.map((item) => ({ ...item })), active: true };
-    if (template?.fields.names && name === template.fields.name) fields.names = template.fields.names; // the translation still fits
+    const names = { ...(template?.fields.names || {}) };
+    const zh = form.querySelector('#template-name-zh').value.trim();
+    if (zh) names.zh = zh;
+    else delete names.zh;
+    if (Object.keys(names).length) fields.names = names;
     if (template) await saveTemplateRevision(template, fields);
     else await createRecord('template', fields);
     location.hash = '#/templates';
