@@ -125,6 +125,14 @@ export async function login(username, password, deviceName) {
   return body.user;
 }
 
+/** Set a new password, giving the current one; the server signs this user's other devices out. A refusal carries the server's error code. */
+export async function changePassword(current, next) {
+  const response = await call('/auth/password', { method: 'POST', body: { current_password: current, new_password: next } });
+  if (response.ok) return { ok: true, ...(await response.json()) };
+  const error = await response.json().then((body) => body.error).catch(() => null);
+  return { ok: false, code: error?.code || `http_${response.status}`, message: error?.message || `HTTP ${response.status}` };
+}
+
 export async function logout() {
   try {
     await call('/auth/logout', { method: 'POST' });

@@ -24,6 +24,11 @@ class LoginSchema(Schema):
     device_name = Text(required=True, max_length=200)
 
 
+class PasswordChangeSchema(Schema):
+    current_password = Text(required=True, max_length=1000)
+    new_password = Text(required=True, min_length=10, max_length=1000)
+
+
 class UserSchema(Schema):
     id = fields.String()
     username = fields.String()

@@ -168,6 +168,12 @@ class HashMismatch(Unprocessable):
     code = "hash_mismatch"
 
 
+class WrongPassword(Unprocessable):
+    """A signed-in user's current password, asked again before it changes: wrong. Not a 401, so the device stays signed in."""
+
+    code = "wrong_password"
+
+
 class EditRejected(Unprocessable):
     """An edit made for the client (resolving a conflict) was rejected as a pushed one would be.
 

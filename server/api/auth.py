@@ -1,12 +1,12 @@
-"""Log in (a new device session) and log out (revoke the caller's token)."""
+"""Log in (a new device session), log out (revoke the caller's token), change one's own password."""
 
 from flask import request
 
-from schemas.api import LoginResultSchema, LoginSchema
+from schemas.api import LoginResultSchema, LoginSchema, PasswordChangeSchema
 from server.api.boundary import ApiBlueprint, keep_writes_on
 from server.api.guard import current_actor, login_required
 from server.api.payload import read_json
-from server.errors import TooManyRequests, Unauthorized
+from server.errors import TooManyRequests, Unauthorized, WrongPassword
 from server.services import accounts
 
 bp = ApiBlueprint("auth", __name__)
@@ -27,3 +27,12 @@ def logout():
     """Revoke the caller's own token."""
     accounts.revoke_device(current_actor().device_id)
     return {"ok": True}
+
+
+@bp.post("/auth/password")
+@login_required()
+@keep_writes_on(WrongPassword, TooManyRequests)  # a wrong current password counts as a failed login
+def change_password():
+    """Set a new password, giving the current one; the user's other devices are signed out."""
+    change = PasswordChangeSchema().load(read_json())
+    return accounts.change_password(current_actor(), change["current_password"], change["new_password"], request.remote_addr)

@@ -21,7 +21,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
 
-from server.errors import BadCredentials, Forbidden, InvalidToken, MissingToken, NotFound, TokenExpired, TooManyRequests, Unprocessable, UsernameTaken
+from server.errors import (
+    BadCredentials,
+    Forbidden,
+    InvalidToken,
+    MissingToken,
+    NotFound,
+    TokenExpired,
+    TooManyRequests,
+    Unprocessable,
+    UsernameTaken,
+    WrongPassword,
+)
 from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
 from server.services.actor import ROLES, Actor
@@ -80,12 +91,11 @@ def site_ids_of(user_id: str) -> frozenset[str] | None:
     return frozenset(ids) if ids else None
 
 
-def login(username: str, password: str, device_name: str, address: str | None = None) -> dict:
-    """Open a device session; raise Unauthorized (same for both wrong fields) or TooManyRequests.
+def check_failure_limits(username: str, address: str | None) -> None:
+    """TooManyRequests once a username failed too often from this address, or this address over all usernames.
 
-    Failures count per username from one address, and per address over all
-    usernames, never per username alone: otherwise anyone could keep the
-    admin out by failing on purpose from elsewhere.
+    Never per username alone: otherwise anyone could keep the admin out by
+    failing on purpose from elsewhere.
     """
     since = utcnow() - FAILURE_WINDOW
     failures = select(func.count()).select_from(LoginFailure).where(LoginFailure.at > since, LoginFailure.address == address)
@@ -93,6 +103,12 @@ def login(username: str, password: str, device_name: str, address: str | None = 
     for_this_name = db.session.execute(failures.where(LoginFailure.username == username)).scalar_one()
     if for_this_name >= MAX_FAILURES or from_here >= MAX_ADDRESS_FAILURES:
         raise TooManyRequests("Too many failed logins; wait a minute and try again.", headers={"Retry-After": "60"})
+
+
+def login(username: str, password: str, device_name: str, address: str | None = None) -> dict:
+    """Open a device session; raise Unauthorized (same for both wrong fields) or TooManyRequests (`check_failure_limits`)."""
+    since = utcnow() - FAILURE_WINDOW
+    check_failure_limits(username, address)
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if not password_matches(user.password_hash if user else unknown_user_hash(current_app.config["PASSWORD_HASH_PROFILE"]), password) or user is None:
         db.session.add(LoginFailure(username=username, address=address, at=utcnow()))
@@ -104,6 +120,29 @@ def login(username: str, password: str, device_name: str, address: str | None = 
     db.session.add(device)
     db.session.execute(delete(LoginFailure).where(LoginFailure.at <= since))
     return {"token": token, "device_id": device.id, "user": user_json(user)}
+
+
+def change_password(actor: Actor, current_password: str, new_password: str, address: str | None = None) -> dict:
+    """A user sets a new password, knowing the current one; their other devices are signed out.
+
+    The current password is asked again so a phone left unlocked cannot take
+    the account over, and a wrong one counts as a failed login: a stolen
+    token cannot be used to guess the password behind it.
+    """
+    user = db.session.get(User, actor.user_id)
+    check_failure_limits(user.username, address)
+    if not password_matches(user.password_hash, current_password):
+        db.session.add(LoginFailure(username=user.username, address=address, at=utcnow()))
+        raise WrongPassword("That is not your current password.", {"current_password": ["Wrong password."]})
+    if new_password == current_password:
+        raise Unprocessable("The new password is the current one.", {"new_password": ["Choose a password you do not use now."]})
+    user.password_hash = password_hasher().hash(new_password)
+    others = (
+        db.session.execute(select(Device).where(Device.user_id == user.id, Device.id != actor.device_id, Device.revoked_at.is_(None))).scalars().all()
+    )
+    for device in others:
+        device.revoked_at = utcnow()
+    return {"ok": True, "signed_out_devices": len(others)}
 
 
 def password_matches(password_hash: str, password: str) -> bool:

@@ -6,6 +6,7 @@ from server import errors
 STABLE_CODES = {
     "bad_request",
     "malformed_json",
+    "wrong_password",
     "invalid_cursor",
     "invalid_limit",
     "invalid_code",

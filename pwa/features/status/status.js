@@ -78,5 +78,6 @@ export async function renderSyncView(main, { user, onLogout }) {
       ['not_persisted', 'unknown'].includes(storage)
         ? h('button', { type: 'button', id: 'ask-storage', onclick: async () => { await askPersistence(); redraw(); } }, t('storage_ask')) : null),
     h('p', {}, t('signed_in_as', { name: user.name, role: t(`role_${user.role}`) })),
+    h('p', {}, h('a', { href: '#/password', id: 'change-password' }, t('password_title'))),
     h('button', { type: 'button', onclick: onLogout, disabled: counts.changes + counts.blobs > 0 }, t('log_out')));
 }
