@@ -5,7 +5,7 @@ import uuid
 from playwright.sync_api import expect
 
 from sync.checklist import score
-from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, go_offline, go_online, log_in, photo_file
+from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, go_offline, go_online, log_in, photo_file, wait_until
 from tests.helpers import now_iso
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -111,8 +111,13 @@ def test_a_sent_back_job_says_so_with_the_reason_first_and_the_return_visit_is_r
     expect(page.locator("#job-status")).to_have_text("Fixed")
     expect_synced(page)
 
-    desk.reload()  # the desk pulls the contractor's fix at start; a form it shows is not redrawn under the user, so open it again
-    expect_synced(desk)
+    # The desk pulls the contractor's fix at start; a form it shows is not redrawn under the user, so open it again once
+    # the fix is on the desk (the status line can read "synced" for a moment before that pull has begun).
+    desk.reload()
+    wait_until(
+        desk,
+        "import('/db.js').then((db) => db.recordsOfType('finding')).then((all) => all.some((f) => f.fields.title === 'Exit sign not lit' && f.fields.status === 'fixed'))",
+    )
     desk.reload()
     desk.wait_for_selector("#close-finding")
     desk.fill("#send-back-reason", "Return visit: lit on battery")
