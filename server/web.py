@@ -46,7 +46,7 @@ def shell_files() -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def service_worker_source(salt: str) -> str:
+def service_worker_source(salt: str) -> bytes:
     digest = hashlib.sha256(salt.encode())
     for path in sorted(PWA_FOLDER.rglob("*")):
         if path.is_file():
@@ -54,14 +54,14 @@ def service_worker_source(salt: str) -> str:
             digest.update(path.read_bytes())
     source = (PWA_FOLDER / "sw.js").read_text()
     files = ", ".join(f'"{name}"' for name in shell_files())
-    return source.replace('"__VERSION__"', f'"{digest.hexdigest()[:12]}"').replace('"__SHELL_FILES__"', f"[{files}]")
+    return source.replace('"__VERSION__"', f'"{digest.hexdigest()[:12]}"').replace('"__SHELL_FILES__"', f"[{files}]").encode()
 
 
 @lru_cache(maxsize=256)
-def gzipped(body: bytes) -> tuple[bytes, str]:
-    """The gzip of a file's bytes (mtime 0, so the same bytes give the same gzip on every host), and its ETag."""
+def encodings(body: bytes) -> tuple[bytes, str, str]:
+    """A file's gzip (mtime 0, so the same bytes give the same gzip on every host), its ETag, and the plain bytes' ETag: once per version."""
     packed = gzip.compress(body, 9, mtime=0)
-    return packed, hashlib.sha256(packed).hexdigest()[:32]
+    return packed, hashlib.sha256(packed).hexdigest()[:32], hashlib.sha256(body).hexdigest()[:32]
 
 
 @lru_cache(maxsize=256)
@@ -73,14 +73,13 @@ def file_bytes(path: str, mtime_ns: int, size: int) -> bytes:
 
 def text_response(body: bytes, mimetype: str) -> Response:
     """A text file of the app: gzipped when the browser takes it, conditional on its ETag, revalidated on every load."""
+    packed, packed_etag, plain_etag = encodings(body)
     if request.accept_encodings["gzip"]:
-        packed, etag = gzipped(body)
-        response = Response(packed, mimetype=mimetype)
-        response.headers["Content-Encoding"] = "gzip"
+        response = Response(packed, mimetype=mimetype, headers={"Content-Encoding": "gzip"})
+        response.set_etag(packed_etag)
     else:
         response = Response(body, mimetype=mimetype)
-        etag = hashlib.sha256(body).hexdigest()[:32]
-    response.set_etag(etag)
+        response.set_etag(plain_etag)
     response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = "no-cache"
     return response.make_conditional(request)
@@ -127,7 +126,7 @@ def register_web(app: Flask) -> None:
     @app.get("/sw.js")
     def service_worker():
         source = service_worker_source(app.config.get("APP_VERSION_SALT", ""))
-        return text_response(source.encode(), "text/javascript")
+        return text_response(source, "text/javascript")
 
     @app.get("/<app_file:filename>")
     def app_file(filename: str):
