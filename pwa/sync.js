@@ -61,6 +61,12 @@ async function call(path, { method = 'GET', body, headers = {}, token } = {}) {
   return response;
 }
 
+/** The server's JSON error as `{ code, message }`, or one named after the HTTP status when the body is not one. */
+async function serverError(response) {
+  const error = await response.json().then((body) => body.error).catch(() => null);
+  return { code: error?.code || `http_${response.status}`, message: error?.message || `HTTP ${response.status}` };
+}
+
 async function errorMessage(response) {
   try {
     return (await response.json()).error.message;
@@ -110,8 +116,8 @@ export class LoginRefused extends Error {
 export async function login(username, password, deviceName) {
   const response = await call('/auth/login', { method: 'POST', body: { username, password, device_name: deviceName } });
   if (!response.ok) {
-    const error = await response.json().then((body) => body.error).catch(() => null);
-    throw new LoginRefused(error?.code || `http_${response.status}`, error?.message || `HTTP ${response.status}`);
+    const { code, message } = await serverError(response);
+    throw new LoginRefused(code, message);
   }
   const body = await response.json();
   const previous = await session();
@@ -129,8 +135,7 @@ export async function login(username, password, deviceName) {
 export async function changePassword(current, next) {
   const response = await call('/auth/password', { method: 'POST', body: { current_password: current, new_password: next } });
   if (response.ok) return { ok: true, ...(await response.json()) };
-  const error = await response.json().then((body) => body.error).catch(() => null);
-  return { ok: false, code: error?.code || `http_${response.status}`, message: error?.message || `HTTP ${response.status}` };
+  return { ok: false, ...(await serverError(response)) };
 }
 
 export async function logout() {
@@ -275,8 +280,8 @@ export async function uploadOne(blob, progress = () => {}) {
       continue;
     }
     if (REFUSED.has(response.status)) {
-      const body = await response.json().catch(() => null);
-      throw new PhotoRefused(body?.error?.message || `Refused (${response.status}).`, body?.error?.code);
+      const { code, message } = await serverError(response);
+      throw new PhotoRefused(message, code);
     }
     if (!response.ok) throw new Error(`Photo upload failed: ${await errorMessage(response)}`);
     offset = Number(response.headers.get('Upload-Offset'));
