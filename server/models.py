@@ -163,3 +163,16 @@ class BlobUploader(db.Model):
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class RoundDeadline(db.Model):
+    """A round still due, and the moment it is missed (its window's end plus the grace): what the missed tick reads.
+
+    Kept beside the round's record so the tick finds the rounds to judge by an index, without reading every
+    round's JSON. A round leaves this table once it is done, late or missed (server/services/rounds.py).
+    """
+
+    __tablename__ = "round_deadlines"
+
+    round_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

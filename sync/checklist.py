@@ -1,7 +1,8 @@
 """What an answer to a checklist item may be, and whether it passes.
 
 A reading outside a number item's limits counts as a fail, as on paper: the
-inspector records what the gauge shows, and the limits decide. The PWA's
+inspector records what the gauge shows, and the limits decide. A meter item's
+reading that went down or jumped is a warning to confirm, never a fail. The PWA's
 pwa/checklist.js is the same rule for the screens; tests/unit/test_checklist_rule.py
 runs both on the same answers.
 """
@@ -45,6 +46,26 @@ def item_outcome(item: dict, value: Any) -> str | None:
         return "fail" if out_of_range else "pass"
     if kind == "score":
         return "pass" if value > (item["min"] + item["max"]) / 2 else "fail"
+    return None
+
+
+def meter_warning(item: dict, value: Any, previous: Any) -> str | None:
+    """'went_down' or 'jumped' when a meter reading needs a second look; None when it looks right.
+
+    A meter only counts up, so a reading below the previous one, or above the
+    previous times the item's max_jump_ratio, is likely a misread or a typing
+    slip. It is only a warning to confirm, never a fail or a rejection: meters
+    get replaced and reset, and the inspector records what the dial shows.
+    """
+    if not item.get("meter") or item.get("kind") != "number":
+        return None
+    if not all(isinstance(reading, (int, float)) and not isinstance(reading, bool) for reading in (value, previous)):
+        return None
+    if value < previous:
+        return "went_down"
+    ratio = item.get("max_jump_ratio")
+    if ratio is not None and previous > 0 and value > previous * ratio:
+        return "jumped"
     return None
 
 

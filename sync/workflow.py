@@ -43,6 +43,21 @@ INSPECTION_MOVES = {
     ("submitted", "draft"): OFFICE_ROLES,  # sent back to the inspector
 }
 
+ROUND_STATUSES = ("due", "done", "late", "missed", "cancelled")  # cancelled: its schedule was edited or ended before it began
+# Rounds are judged by the server alone (server/services/rounds.py): no device writes one. A missed round stays
+# missed when the work is handed in after its grace (attached, labelled); it becomes done or late only when work
+# done in time reaches the server after the missed tick (a phone offline past the grace). Its alert stays.
+ROUND_MOVES = (
+    {("due", to): OFFICE_ROLES for to in ("done", "late", "missed", "cancelled")}
+    | {("missed", to): OFFICE_ROLES for to in ("done", "late")}
+    | {("cancelled", "due"): OFFICE_ROLES}  # the schedule edited back
+)
+
+ALERT_MOVES = {
+    ("unread", "read"): OFFICE_ROLES,
+    ("read", "unread"): OFFICE_ROLES,
+}
+
 
 @dataclass(frozen=True)
 class Workflow:
@@ -72,7 +87,9 @@ class Workflow:
 
 FINDING_WORKFLOW = Workflow(("open", "assigned", "in_progress", "fixed", "closed", "cancelled"), "open", FINDING_MOVES, settled=("closed",))
 INSPECTION_WORKFLOW = Workflow(("draft", "submitted", "reviewed"), "draft", INSPECTION_MOVES)
-WORKFLOWS = {"finding": FINDING_WORKFLOW, "inspection": INSPECTION_WORKFLOW}
+ROUND_WORKFLOW = Workflow(ROUND_STATUSES, "due", ROUND_MOVES)
+ALERT_WORKFLOW = Workflow(("unread", "read"), "unread", ALERT_MOVES)
+WORKFLOWS = {"finding": FINDING_WORKFLOW, "inspection": INSPECTION_WORKFLOW, "round": ROUND_WORKFLOW, "alert": ALERT_WORKFLOW}
 
 
 def check_move(record_type: str, role: str, current: str, target: str) -> Verdict:

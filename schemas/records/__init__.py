@@ -13,6 +13,7 @@ from schemas.records.common import CATEGORIES
 from schemas.records.finding import SEVERITIES, FindingFields
 from schemas.records.inspection import Answers, InspectionFields
 from schemas.records.reference import AREA_KINDS, CODE_LENGTH, AreaFields, CheckpointFields, CompanyFields, SiteFields, TemplateFields
+from schemas.records.rounds import AlertFields, RoundFields, ScheduleFields
 
 __all__ = ["AREA_KINDS", "CATEGORIES", "CODE_LENGTH", "PHOTO_ROLES", "SEVERITIES", "Answers", "RECORD_FIELDS", "RECORD_TYPES", "load_record_fields"]
 
@@ -26,6 +27,9 @@ RECORD_FIELDS = {
     "finding": FindingFields,
     "comment": CommentFields,
     "photo": PhotoFields,
+    "schedule": ScheduleFields,
+    "round": RoundFields,
+    "alert": AlertFields,
 }
 RECORD_TYPES = tuple(RECORD_FIELDS)
 # Schemas hold no state between loads, so one instance per type serves every request.

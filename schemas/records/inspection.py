@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from schemas.fields import MAX_TEXT, Scalar, StrictNumber, Text, UtcDateTime, Uuid, scalar_problem
 from schemas.records.common import ITEM_KEY, ITEM_KEY_ERROR, ITEM_KEY_PATTERN, LocationSchema
+from schemas.records.rounds import PresenceSchema
 from sync.workflow import INSPECTION_WORKFLOW
 
 
@@ -76,3 +77,6 @@ class InspectionFields(Schema):
     score = StrictNumber(minimum=0, maximum=100, allow_none=True)
     location = fields.Nested(LocationSchema, allow_none=True)
     review_note = Text(allow_none=True)
+    # Done for a scheduled round (schemas/records/rounds.py): which, and how the inspector reached its checkpoint.
+    round_id = Uuid(allow_none=True)
+    presence = fields.Nested(PresenceSchema, allow_none=True)

@@ -25,10 +25,17 @@ class ItemSchema(Schema):
     choice_labels = fields.Dict(keys=Text(max_length=20), values=fields.Dict(keys=Text(max_length=200), values=Text(max_length=200)), allow_none=True)
     help = Text(max_length=2000, allow_none=True)
     helps = Translations()
+    # A meter counts up: a reading below the last one, or above it × max_jump_ratio, is a warning to confirm.
+    meter = StrictBoolean(load_default=False)
+    max_jump_ratio = StrictNumber(allow_none=True)
 
     @validates_schema
     def check_kind(self, item, **kwargs):
         kind = item.get("kind")
+        if item.get("meter") and kind != "number":
+            raise ValidationError("Only a number item can be a meter.", "meter")
+        if item.get("max_jump_ratio") is not None and item["max_jump_ratio"] <= 1:
+            raise ValidationError("max_jump_ratio is above 1.", "max_jump_ratio")
         if kind == "choice" and not item.get("choices"):
             raise ValidationError("A choice item needs its choices.", "choices")
         if kind == "score" and (item.get("min") is None or item.get("max") is None):

@@ -4,6 +4,7 @@
     inspection.py  inspection
     finding.py     finding
     children.py    photo, comment
+    rounds.py      schedule, round, alert
 
 Adding a type: docs/adding-a-record-type.md.
 """
@@ -13,9 +14,11 @@ from server.records.children import COMMENT, PHOTO
 from server.records.finding import FINDING
 from server.records.inspection import INSPECTION
 from server.records.reference import AREA, CHECKPOINT, COMPANY, SITE, TEMPLATE
+from server.records.rounds import ALERT, ROUND, SCHEDULE
 
 REGISTRY: dict[str, RecordType] = {
-    record_type.name: record_type for record_type in (SITE, AREA, CHECKPOINT, COMPANY, TEMPLATE, INSPECTION, FINDING, COMMENT, PHOTO)
+    record_type.name: record_type
+    for record_type in (SITE, AREA, CHECKPOINT, COMPANY, TEMPLATE, INSPECTION, FINDING, COMMENT, PHOTO, SCHEDULE, ROUND, ALERT)
 }
 
 __all__ = ["REGISTRY", "RecordType", "Rejected"]

@@ -123,6 +123,12 @@ class RecordType:
     # (user id), role, note (the `status_note` sent with the move)}, one entry per status the record takes,
     # so who verified a fix, when and with what result stays on the record. No client sets it.
     status_history: bool = False
+    # Written by the server's own jobs alone (rounds): every device's create, change or delete is refused, office's too.
+    server_written: bool = False
+    # Records the server derives from this type's: (fields) -> [(type, id), ...] to bring up to date once the push
+    # (or server edit) that wrote it is applied, by that type's `refresh(record_id)`. An inspection names its round.
+    follow_ups: Callable | None = None
+    refresh: Callable | None = None
     # Checks, each optional, each raising Rejected:
     check_create: Callable | None = None  # (actor, fields), on a create before its place and rights
     check_change: Callable | None = None  # (record, changed field names), on an update before its rights
@@ -140,6 +146,11 @@ def office_creates(actor: Actor, site_id: str | None, parent) -> Verdict:
     if not actor.is_office:
         return Verdict.FORBIDDEN
     return Verdict.ALLOWED if site_id is None or actor.covers_site(site_id) else Verdict.FORBIDDEN
+
+
+def system_only(actor: Actor, *args) -> Verdict:
+    """Only the server itself writes it (RecordType.server_written)."""
+    return Verdict.ALLOWED if actor.is_system else Verdict.FORBIDDEN
 
 
 def office_only(actor: Actor, record: Record, changed: set[str] | None = None) -> Verdict:

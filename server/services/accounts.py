@@ -35,7 +35,7 @@ from server.errors import (
 )
 from server.extensions import db
 from server.models import Device, LoginFailure, Record, User, UserSite, utcnow
-from server.services.actor import ROLES, Actor
+from server.services.actor import ROLES, SYSTEM_DEVICE, SYSTEM_USER, Actor, system_actor  # noqa: F401 (SYSTEM_* are used by importers of accounts)
 from server.services.mutations import apply_server_edit
 
 # A device that has not called the server for this many days must log in again (0: never). The
@@ -44,10 +44,6 @@ DEFAULT_IDLE_DAYS = 30
 FAILURE_WINDOW = timedelta(minutes=1)
 MAX_FAILURES = 10  # for one username from one address, within the window
 MAX_ADDRESS_FAILURES = 30  # from one address, whatever the usernames tried
-SYSTEM_DEVICE = "00000000-0000-0000-0000-000000000000"
-# The author of records made from the shell (create-user's companies and sites): no user has this id,
-# so such a record is nobody's own, and only office may change it.
-SYSTEM_USER = "00000000-0000-0000-0000-000000000000"
 
 DEFAULT_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
 
@@ -347,7 +343,7 @@ def find_or_create_named(record_type: str, name: str) -> Record:
 def create_system_record(record_type: str, fields: dict, record_id: str | None = None) -> Record:
     """A record made from the shell (create-user), written as a push would be: by the system device, its author the system user."""
     record_id = record_id or str(uuid.uuid4())
-    system = Actor(user_id=SYSTEM_USER, role="admin", device_id=SYSTEM_DEVICE)
+    system = system_actor()
     result = apply_server_edit(system, record_type, fields, record_id=record_id)
     if result["status"] != "applied":
         raise ValueError(f"the {record_type} was refused: {result.get('error', result)}")

@@ -47,6 +47,22 @@ class Batch:
 
     def __init__(self):
         self.referenced: dict[str, object] = {}
+        # Derived records to refresh once the batch is applied: (type, id) -> ids of the records written that bear on it.
+        self.follow_ups: dict[tuple[str, str], set[str]] = {}
+
+    def note_written(self, declared, record_id: str, fields: dict) -> None:
+        """A record of the batch was written: remember what the server derives from it (RecordType.follow_ups)."""
+        if declared.follow_ups:
+            for key in declared.follow_ups(record_id, fields):
+                self.follow_ups.setdefault(key, set()).add(record_id)
+
+    def refresh_follow_ups(self) -> None:
+        """Bring the derived records up to date, in the batch's transaction (a round judged from its inspections)."""
+        from server.records import REGISTRY
+
+        pending, self.follow_ups = self.follow_ups, {}
+        for (record_type, record_id), sources in sorted(pending.items()):
+            REGISTRY[record_type].refresh(record_id, sources)
 
     def require(self, record_id: str, record_type: str, field_name: str) -> Record:
         """The live record of this type and id; raises Rejected(unknown_reference) if there is none."""
@@ -86,10 +102,13 @@ def apply_batch(actor: Actor, mutations: list[dict], sent_at: datetime, received
     try:
         with db.session.begin_nested():
             batch = Batch()
-            return apply_in_order(batch, actor, mutations, dict(stored), offset, received_at, QuickCreates(batch))
+            results = apply_in_order(batch, actor, mutations, dict(stored), offset, received_at, QuickCreates(batch))
     except IntegrityError:
         restore_positions(db.session, positions_before)
-    return apply_in_order(Batch(), actor, mutations, dict(stored), offset, received_at, None)
+        batch = Batch()
+        results = apply_in_order(batch, actor, mutations, dict(stored), offset, received_at, None)
+    batch.refresh_follow_ups()
+    return results
 
 
 def apply_in_order(
@@ -264,4 +283,7 @@ def apply_server_edit(
     """
     mid = str(uuid.uuid4())
     mutation = {"mid": mid, "type": record_type, "id": record_id or str(uuid.uuid4()), "op": op, "fields": fields, "base_version": base_version}
-    return write(batch or Batch(), actor, mutation, Stamp(utcnow(), actor.device_id, mid, actor.user_id))
+    batch = batch or Batch()
+    result = write(batch, actor, mutation, Stamp(utcnow(), actor.device_id, mid, actor.user_id))
+    batch.refresh_follow_ups()
+    return result

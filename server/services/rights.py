@@ -25,12 +25,14 @@ def can_read(actor: Actor, record: Record) -> bool:
 
 def create_verdict(actor: Actor, record_type: str, site_id: str | None, parent: Record | None) -> Verdict:
     """Whether the actor may create a record of this type at this place."""
+    if REGISTRY[record_type].server_written and not actor.is_system:
+        return Verdict.FORBIDDEN
     return REGISTRY[record_type].rights.create(actor, site_id, parent)
 
 
 def update_verdict(actor: Actor, record: Record, changed: set[str]) -> Verdict:
     """Whether the actor may change these fields of `record` as it stands now; office staff change what they read."""
-    if not can_read(actor, record):
+    if not can_read(actor, record) or (REGISTRY[record.type].server_written and not actor.is_system):
         return Verdict.FORBIDDEN
     if actor.is_office:
         return Verdict.ALLOWED
@@ -39,7 +41,7 @@ def update_verdict(actor: Actor, record: Record, changed: set[str]) -> Verdict:
 
 def delete_verdict(actor: Actor, record: Record) -> Verdict:
     """Whether the actor may delete `record`; office staff delete what they read."""
-    if not can_read(actor, record):
+    if not can_read(actor, record) or (REGISTRY[record.type].server_written and not actor.is_system):
         return Verdict.FORBIDDEN
     if actor.is_office:
         return Verdict.ALLOWED

@@ -82,6 +82,7 @@ def new_record_row(batch, actor: Actor, mutation: dict, stamp: Stamp) -> dict:
         raise Rejected("stale", f"The {place['parent'].type} can no longer take a {declared.name} from you.")
     if declared.check_values:
         declared.check_values(batch, fields, flatten(fields))
+    batch.note_written(declared, mutation["id"], fields)
     return {
         "id": mutation["id"],
         "type": declared.name,
@@ -199,6 +200,7 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
             move_record(record, place, changes)
         record.fields, record.version, record.updated_at = new_fields, version, utcnow()
         changes.add(record)
+        batch.note_written(declared, record.id, new_fields)
     record.stamps = encode_stamps(stamps)  # every earlier stamp is in the merged state already
 
     lost = sorted(set(merge.lost) | ({"status"} if status_lost else set()))
