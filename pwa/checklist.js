@@ -18,6 +18,19 @@ export function itemOutcome(item, value) {
   return null;
 }
 
+/**
+ * 'went_down' or 'jumped' when a meter reading needs a second look, null when it looks right:
+ * below the previous reading, or above previous × max_jump_ratio. Only a warning to confirm,
+ * never a fail (meters get replaced and reset).
+ */
+export function meterWarning(item, value, previous) {
+  if (!item.meter || item.kind !== 'number') return null;
+  if (typeof value !== 'number' || typeof previous !== 'number') return null;
+  if (value < previous) return 'went_down';
+  if (item.max_jump_ratio != null && previous > 0 && value > previous * item.max_jump_ratio) return 'jumped';
+  return null;
+}
+
 /** Percentage of judged items that passed, given the template's items and the answers map; null when nothing was judged. */
 export function score(items, answers) {
   const outcomes = items.map((item) => itemOutcome(item, answers?.[item.key]?.value)).filter((o) => o === 'pass' || o === 'fail');

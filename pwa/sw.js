@@ -14,8 +14,23 @@ const CACHE = PREFIX + VERSION;
 
 // 'no-cache' asks the server about every file (If-None-Match), so a changed file always comes anew,
 // while a file the page has just loaded comes back as a bodiless 304 instead of a second download.
+// Vendored libraries (/vendor/<name>-<version>/) are not shell: the screen that needs one imports it,
+// and the worker keeps it then (see fetch). Their folder names carry the version, so a copy kept by an
+// older shell cache is still right and moves into the new one, for offline use after an update.
+const isVendor = (pathname) => pathname.startsWith('/vendor/');
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: 'no-cache' })))));
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SHELL_FILES.filter((url) => !isVendor(url)).map((url) => new Request(url, { cache: 'no-cache' })));
+    for (const name of await caches.keys()) {
+      if (!name.startsWith(PREFIX) || name === CACHE) continue;
+      const old = await caches.open(name);
+      for (const request of await old.keys()) {
+        if (isVendor(new URL(request.url).pathname) && SHELL_FILES.includes(new URL(request.url).pathname)) await cache.put(request, await old.match(request));
+      }
+    }
+  })());
 });
 
 self.addEventListener('activate', (event) => {
@@ -38,6 +53,16 @@ self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
   if (event.request.mode === 'navigate') {
     event.respondWith(caches.match('/', { cacheName: CACHE }).then((cached) => cached || fetch(event.request)));
+    return;
+  }
+  if (isVendor(url.pathname)) {
+    event.respondWith(caches.open(CACHE).then(async (cache) => {
+      const cached = await cache.match(event.request, { ignoreSearch: true });
+      if (cached) return cached;
+      const response = await fetch(event.request);
+      if (response.ok) await cache.put(event.request, response.clone());
+      return response;
+    }));
     return;
   }
   event.respondWith(caches.match(event.request, { cacheName: CACHE, ignoreSearch: true }).then((cached) => cached || fetch(event.request)));

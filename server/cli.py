@@ -1,4 +1,4 @@
-"""Shell commands: `flask --app server create-user`, `seed-demo`, `write-vocabulary` and `expire-uploads`."""
+"""Shell commands: `flask --app server create-user`, `seed-demo`, `write-vocabulary`, `expire-uploads`, `tick`, `run-jobs` and `serve`."""
 
 import click
 from flask import Flask
@@ -58,3 +58,35 @@ def register_cli(app: Flask) -> None:
         removed = expire_partial_uploads(hours)
         db.session.commit()
         click.echo(f"Removed {removed} stale upload files.")
+
+    @app.cli.command("tick")
+    @click.option("--now", help="Judge as if it were this moment (ISO 8601 with its offset, e.g. 2026-12-04T02:00:00Z); for tests and drills.")
+    def tick_command(now):
+        """Plan every schedule's rounds and mark the missed ones, once (the job runner does it every minute)."""
+        from schemas.fields import parse_utc
+        from server.services.rounds import tick
+
+        done = tick(parse_utc(now) if now else None)
+        db.session.commit()
+        click.echo(f"{done['schedules']} schedules, {done['rounds_made']} rounds made, {done['rounds_missed']} missed.")
+
+    @app.cli.command("run-jobs")
+    @click.option("--workers", default=2, type=click.IntRange(min=1))
+    def run_jobs(workers):
+        """Run the job runner's consumer (Huey): rounds every minute, stale uploads every hour."""
+        from server.jobs import huey
+
+        huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1", help="Listen here (keep the loopback address; see README).")
+    @click.option("--port", default=5000, type=int)
+    def serve(host, port):
+        """Run the server and the job runner in one process: the embedded default, for one estate's office."""
+        from server.jobs import start_consumer
+
+        consumer = start_consumer()
+        try:
+            app.run(host=host, port=port, use_reloader=False)
+        finally:
+            consumer.stop(graceful=True)

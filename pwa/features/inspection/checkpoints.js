@@ -4,6 +4,7 @@ import { localName, t } from '../../i18n.js';
 import * as db from '../../db.js';
 import { areaChain } from '../../query.js';
 import { startInspection } from './changes.js';
+import { canScan, scanCode } from './scan.js';
 import { h, replace } from '../../dom.js';
 
 let query = '';
@@ -51,33 +52,19 @@ export async function renderCheckpoints(main) {
   show();
 }
 
-/** Scan a QR label with the camera where the browser can; otherwise say to type the code. */
+/** Scan a QR label and open its checkpoint; without a camera, say to type the code. */
 async function scan(scanner, checkpoints, message) {
-  if (!('BarcodeDetector' in window) || !navigator.mediaDevices?.getUserMedia) {
+  if (!canScan()) {
     message.textContent = t('scan_unsupported');
     document.getElementById('checkpoint-search').focus();
     return;
   }
-  const detector = new BarcodeDetector({ formats: ['qr_code'] });
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-  const video = h('video', { playsInline: true, muted: true, class: 'scan-video' });
-  video.srcObject = stream;
-  let scanning = true;
-  const stop = () => { scanning = false; stream.getTracks().forEach((track) => track.stop()); scanner.replaceChildren(); };
-  replace(scanner, video, h('button', { type: 'button', onclick: stop }, t('scan_stop')));
-  await video.play();
-  while (scanning) {
-    const codes = await detector.detect(video).catch(() => []);
-    if (codes.length) {
-      const code = codes[0].rawValue.trim();
-      stop();
-      const match = checkpoints.find((checkpoint) => (checkpoint.fields.code || '').toLowerCase() === code.toLowerCase());
-      if (match) location.hash = `#/checkpoint/${match.id}`;
-      else message.textContent = t('scan_no_match', { code });
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  message.textContent = '';
+  const code = await scanCode(scanner);
+  if (code === null) return;
+  const match = checkpoints.find((checkpoint) => (checkpoint.fields.code || '').toLowerCase() === code.toLowerCase());
+  if (match) location.hash = `#/checkpoint/${match.id}`;
+  else message.textContent = t('scan_no_match', { code });
 }
 
 export async function renderCheckpoint(main, checkpointId) {

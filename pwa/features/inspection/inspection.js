@@ -4,7 +4,7 @@
  * offers to raise a finding with its photos. And the inspector's own list.
  */
 
-import { isAnswered, itemOutcome, score } from '../../checklist.js';
+import { isAnswered, itemOutcome, meterWarning, score } from '../../checklist.js';
 import * as db from '../../db.js';
 import { localName, t } from '../../i18n.js';
 import { preparePhoto } from '../../photos.js';
@@ -46,6 +46,7 @@ export async function renderInspection(main, inspectionId, focusItem = null, out
   }
   const [template, checkpoint, photos] = await Promise.all([
     db.getRecord(inspection.fields.template_id), db.getRecord(inspection.fields.checkpoint_id), childrenOf(inspectionId, 'photo')]);
+  const previous = template.fields.items.some((item) => item.meter) ? await previousReadings(inspection, template) : {};
   const answers = { ...(inspection.fields.answers || {}) };
   const editable = inspection.fields.status === 'draft';
   const saved = h('p', { class: 'saved hint', 'aria-live': 'polite' });
@@ -72,6 +73,7 @@ export async function renderInspection(main, inspectionId, focusItem = null, out
       photos.splice(photos.indexOf(photo), 1);
     },
     raiseFinding: `#/finding/new?inspection=${inspectionId}&item=${encodeURIComponent(item.key)}`,
+    previous: previous[item.key] || null,
     editable,
   }));
 
@@ -106,10 +108,42 @@ export async function renderInspection(main, inspectionId, focusItem = null, out
   else item?.scrollIntoView({ block: 'center' });
 }
 
+/**
+ * Each meter item's previous reading at this checkpoint: from the latest submitted or reviewed
+ * inspection in the replica of the same template family (any revision) that answered it.
+ */
+async function previousReadings(inspection, template) {
+  const [inspections, templates] = await Promise.all([db.recordsOfType('inspection'), db.recordsOfType('template')]);
+  const familyOf = (record) => record?.fields.family_id || record?.id;
+  const family = familyOf(template);
+  const families = new Map(templates.map((record) => [record.id, familyOf(record)]));
+  const when = (record) => record.fields.completed_at || record.fields.started_at || '';
+  const earlier = inspections
+    .filter((other) => other.id !== inspection.id && !other.deleted && ['submitted', 'reviewed'].includes(other.fields.status)
+                       && other.fields.checkpoint_id === inspection.fields.checkpoint_id && families.get(other.fields.template_id) === family)
+    .sort((a, b) => when(b).localeCompare(when(a)));
+  const readings = {};
+  for (const item of template.fields.items.filter((candidate) => candidate.meter)) {
+    const last = earlier.find((other) => typeof other.fields.answers?.[item.key]?.value === 'number');
+    if (last) readings[item.key] = { value: last.fields.answers[item.key].value, at: when(last) };
+  }
+  return readings;
+}
+
+/** The line under a meter item: its previous reading and date, or that there is none yet. */
+function previousLine(item, previous) {
+  if (!previous) return h('p', { class: 'hint meter-previous', id: `previous-${item.key}` }, t('meter_no_previous'));
+  const reading = `${previous.value}${item.unit ? ` ${item.unit}` : ''}`;
+  return h('p', { class: 'hint meter-previous', id: `previous-${item.key}` },
+    t('meter_previous', { reading, date: new Date(previous.at).toLocaleDateString(document.documentElement.lang || undefined) }));
+}
+
 function renderItem(item, actions) {
   const answer = actions.answer();
   const legendId = `label-${item.key}`;
   const verdict = h('p', { class: 'verdict', 'aria-live': 'polite' });
+  // A meter's reading is checked against the last one: a warning to look again, not a fail.
+  const meterCheck = item.meter ? h('p', { class: 'meter-warning', id: `meter-warning-${item.key}`, 'aria-live': 'polite', hidden: true }) : null;
   const findingLink = h('a', { class: 'button danger finding-link', href: actions.raiseFinding, hidden: true }, t('raise_finding'));
   const showOutcome = (value) => {
     const outcome = itemOutcome(item, value);
@@ -117,6 +151,11 @@ function renderItem(item, actions) {
     if (item.kind === 'number' && value !== null && value !== undefined) {
       verdict.textContent = outcome === 'fail' ? t('out_of_range', { min: item.min ?? '−∞', max: item.max ?? '∞' }) : t('in_range');
       verdict.dataset.outcome = outcome;
+    }
+    if (meterCheck) {
+      const warning = actions.previous ? meterWarning(item, value, actions.previous.value) : null;
+      meterCheck.hidden = !warning;
+      meterCheck.textContent = warning ? t(`meter_${warning}`, { previous: actions.previous.value, ratio: item.max_jump_ratio }) : '';
     }
   };
   const control = itemControl(item, answer.value, actions, showOutcome);
@@ -134,7 +173,8 @@ function renderItem(item, actions) {
   showOutcome(answer.value);
   return h('fieldset', { class: 'item', id: `item-${item.key}`, 'aria-labelledby': legendId },
     h('legend', { id: legendId }, localName(item, 'label', 'labels'), item.required ? h('span', { class: 'required' }, ` (${t('required')})`) : null),
-    control, verdict,
+    item.meter ? previousLine(item, actions.previous) : null,
+    control, verdict, meterCheck,
     h('details', { open: Boolean(answer.note) }, h('summary', {}, t('add_note')), h('label', { for: `note-${item.key}`, class: 'visually-hidden' }, t('add_note')), note),
     photoRow,
     actions.editable ? [h('label', { for: `photo-${item.key}`, class: 'button photo-button' }, t('add_photo')), fileInput] : null,

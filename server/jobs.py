@@ -1,0 +1,72 @@
+"""The job runner for time-driven work: Huey, on SQLite in the instance folder by default, on Redis with REDIS_URL.
+
+Huey is an established task queue that needs no service of its own on the
+embedded default (SqliteHuey keeps its queue in `instance/jobs.sqlite3`) and
+scales out on Redis (RedisHuey) when several hosts run the app. Its periodic
+tasks:
+
+    rounds_tick      every minute: plan every schedule's rounds, mark the missed ones (server/services/rounds.py)
+    expire_uploads   every hour: remove photo uploads no device resumed (server/services/blobs.py)
+
+`flask --app server run-jobs` runs a consumer; `flask --app server serve`
+runs the server and a consumer in one process (the README's run command).
+Running a task twice, or on two hosts, changes nothing the second time.
+"""
+
+import os
+from functools import cache
+from pathlib import Path
+
+from huey import RedisHuey, SqliteHuey, crontab
+
+
+def instance_folder() -> Path:
+    return Path(os.environ.get("INSTANCE_PATH") or Path(__file__).resolve().parent.parent / "instance")
+
+
+def make_huey():
+    if os.environ.get("REDIS_URL"):
+        return RedisHuey("estate-patrol", url=os.environ["REDIS_URL"])
+    instance_folder().mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("estate-patrol", filename=str(instance_folder() / "jobs.sqlite3"))
+
+
+huey = make_huey()
+
+
+@cache
+def app():
+    """The Flask app a consumer process runs its tasks in (one per process)."""
+    from server import create_app
+
+    return create_app()
+
+
+def in_app(work):
+    from server.extensions import db
+
+    with app().app_context():
+        result = work()
+        db.session.commit()
+        return result
+
+
+@huey.periodic_task(crontab(minute="*"), retries=2, retry_delay=10)
+def rounds_tick():
+    from server.services.rounds import tick
+
+    return in_app(tick)
+
+
+@huey.periodic_task(crontab(minute="7"), retries=2, retry_delay=60)
+def expire_uploads():
+    from server.services.blobs import expire_partial_uploads
+
+    return in_app(expire_partial_uploads)
+
+
+def start_consumer(workers: int = 1):
+    """A consumer in this process's threads, with the periodic scheduler: for `serve`."""
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=False)
+    consumer.start()
+    return consumer

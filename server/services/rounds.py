@@ -1,0 +1,314 @@
+"""Rounds: planned from schedules a horizon ahead, judged from the inspections done for them, missed on time.
+
+Every write goes through `apply_server_edit` as the system actor, the path a
+push takes, so rounds and alerts reach the phones by the ordinary pull.
+Round and alert ids are derived from the schedule and slot (and the round),
+so any number of workers or hosts planning at once make no duplicates: a
+second create of the same id is run again as an update that changes nothing.
+
+    plan_schedule(id)   make the schedule's rounds up to the horizon; cancel the unstarted ones it no longer wants
+    judge_round(id)     attach the inspections done for it and set done / late / missed
+    mark_missed(now)    rounds past their window and grace: missed, with one alert each
+    tick(now)           plan every schedule, then mark the missed (the job runner's periodic task)
+"""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from schemas.fields import format_utc, parse_utc
+from server.extensions import db
+from server.models import Record, RoundDeadline, utcnow
+from server.services.actor import system_actor
+from server.services.mutations import apply_server_edit
+from sync import recurrence
+from sync.stamps import decode_stamps
+
+ROUND_NAMESPACE = uuid.UUID("6f1d3c2a-8e4b-4b7a-9c5d-2a1e0f3b4c6d")
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+DEFAULT_HORIZON_DAYS = 14
+LOOKBACK = timedelta(days=7)  # a server down for a while still makes (and then misses) the rounds it slept through
+PLAN_FIELDS = ("site_id", "template_family_id", "checkpoint_ids", "assignee_ids", "window_start", "window_end", "grace_until")
+DONE_INSPECTION = ("submitted", "reviewed")
+
+
+def round_id(schedule_id: str, slot: str) -> str:
+    return str(uuid.uuid5(ROUND_NAMESPACE, f"{schedule_id}/{slot}"))
+
+
+def alert_id(missed_round_id: str) -> str:
+    return str(uuid.uuid5(ROUND_NAMESPACE, f"{missed_round_id}/missed"))
+
+
+def zone_of(schedule: dict) -> ZoneInfo:
+    return ZoneInfo(schedule.get("time_zone") or current_app.config.get("TIME_ZONE") or DEFAULT_TIME_ZONE)
+
+
+def horizon() -> timedelta:
+    return timedelta(days=int(current_app.config.get("ROUNDS_HORIZON_DAYS") or DEFAULT_HORIZON_DAYS))
+
+
+def edit(record_type: str, fields: dict, record_id: str) -> dict:
+    result = apply_server_edit(system_actor(), record_type, fields, record_id=record_id)
+    if result["status"] not in ("applied", "duplicate"):
+        raise RuntimeError(f"the server's own {record_type} {record_id} was refused: {result}")
+    return result
+
+
+# Planning.
+
+
+def wanted_rounds(schedule_id: str, schedule: dict, made_at: datetime, now: datetime, rounds: list[Record]) -> dict[str, dict]:
+    """The rounds a schedule wants from its making (at most LOOKBACK ago) to the horizon: id -> planned fields."""
+    zone = zone_of(schedule)
+    rule = schedule["recurrence"]
+    starts_on = date.fromisoformat(schedule["starts_on"])
+    ends_on = date.fromisoformat(schedule["ends_on"]) if schedule.get("ends_on") else None
+    since = max(made_at, now - LOOKBACK)
+    window, grace = timedelta(minutes=schedule["window_minutes"]), timedelta(minutes=schedule.get("grace_minutes") or 0)
+    first, last = (since - window - grace).astimezone(zone).date(), (now + horizon()).astimezone(zone).date()
+    if schedule.get("mode") == "after_completion":
+        slots = next_after_completion(rule, starts_on, ends_on, rounds, zone)
+    else:
+        slots = recurrence.local_slots(rule, starts_on, ends_on, first, last)
+    wanted = {}
+    for day, at in slots:
+        start = recurrence.slot_start(day, at, zone)
+        if start + window + grace <= since:
+            continue  # over before the schedule was made
+        slot = recurrence.slot_name(day, at)
+        wanted[round_id(schedule_id, slot)] = {
+            "schedule_id": schedule_id,
+            "site_id": schedule["site_id"],
+            "template_family_id": schedule["template_family_id"],
+            "checkpoint_ids": list(schedule["checkpoint_ids"]),
+            "assignee_ids": list(schedule.get("assignee_ids") or []),
+            "slot": slot,
+            "window_start": format_utc(start),
+            "window_end": format_utc(start + window),
+            "grace_until": format_utc(start + window + grace),
+        }
+    return wanted
+
+
+def next_after_completion(rule: dict, starts_on: date, ends_on: date | None, rounds: list[Record], zone: ZoneInfo) -> list[tuple[date, str]]:
+    """After-completion mode: one round at a time, the next counted from the day the last was completed."""
+    live = [r for r in rounds if r.fields.get("status") != "cancelled"]
+    if not live:
+        first = next(iter(recurrence.local_slots(rule, starts_on, ends_on, starts_on, starts_on + timedelta(days=400))), None)
+        return [first] if first else []
+    latest = max(live, key=lambda r: r.fields["window_start"])
+    keep = [(date.fromisoformat(latest.fields["slot"][:10]), latest.fields["slot"][11:])]
+    if not latest.fields.get("completed_at"):
+        return keep
+    due_on = recurrence.next_after(rule, parse_utc(latest.fields["completed_at"]).astimezone(zone).date())
+    if ends_on and due_on > ends_on:
+        return keep
+    return [*keep, (due_on, sorted(rule["times"])[0])]
+
+
+def plan_schedule(schedule_id: str, now: datetime | None = None) -> int:
+    """Make the schedule's rounds up to the horizon; the number made. Unstarted future rounds follow its edits."""
+    now = now or utcnow()
+    schedule = db.session.get(Record, schedule_id)
+    rounds = list(
+        db.session.execute(select(Record).where(Record.parent_id == schedule_id, Record.type == "round", Record.deleted.is_(False))).scalars()
+    )
+    existing = {r.id: r for r in rounds}
+    live = schedule is not None and not schedule.deleted and schedule.fields.get("active", True)
+    wanted = wanted_rounds(schedule_id, schedule.fields, schedule.created_at, now, rounds) if live else {}
+    made = 0
+    for planned_id, planned in wanted.items():
+        current = existing.get(planned_id)
+        if current is None:
+            edit("round", {**planned, "status": "due"}, planned_id)
+            note_deadline(planned_id, planned["grace_until"])
+            made += 1
+        elif unstarted(current, now) and (current.fields.get("status") == "cancelled" or differs(current.fields, planned)):
+            edit("round", {**planned, "status": "due"}, planned_id)
+            note_deadline(planned_id, planned["grace_until"])
+    for current in rounds:
+        if current.id not in wanted and unstarted(current, now) and current.fields.get("status") == "due":
+            edit("round", {"status": "cancelled"}, current.id)
+            forget_deadline(current.id)
+    return made
+
+
+def unstarted(current: Record, now: datetime) -> bool:
+    """A round nobody has begun: its window still ahead, no visit attached."""
+    return not current.fields.get("points") and parse_utc(current.fields["window_start"]) > now
+
+
+def differs(fields: dict, planned: dict) -> bool:
+    return any(fields.get(name) != planned[name] for name in PLAN_FIELDS)
+
+
+def insert_ignoring_duplicates(table, values: dict):
+    insert = postgres_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return insert(table).values(**values).on_conflict_do_nothing()
+
+
+def note_deadline(for_round: str, grace_until: str) -> None:
+    forget_deadline(for_round)
+    db.session.execute(insert_ignoring_duplicates(RoundDeadline.__table__, {"round_id": for_round, "closes_at": parse_utc(grace_until)}))
+
+
+def forget_deadline(for_round: str) -> None:
+    db.session.execute(delete(RoundDeadline).where(RoundDeadline.round_id == for_round))
+
+
+# Judging.
+
+
+def judge_round(judged_id: str, sources: set[str] = frozenset(), now: datetime | None = None) -> None:
+    """Attach the inspections done for the round and set its status from the time its route was completed.
+
+    A point's time is when its inspection was submitted, on the server's clock
+    (the status field's stamp, corrected for the phone's clock by the push).
+    Each inspection is judged once, when first found submitted: a later
+    review or a send-back does not move it.
+    """
+    current = db.session.get(Record, judged_id)
+    if current is None or current.deleted or current.type != "round":
+        return
+    fields = current.fields
+    points = list(fields.get("points") or [])
+    known = {point["inspection_id"] for point in points}
+    window = [parse_utc(fields[name]) for name in ("window_start", "window_end", "grace_until")]
+    for inspection in db.session.execute(select(Record).where(Record.id.in_(set(sources) - known))).scalars():
+        if inspection.type == "inspection" and not inspection.deleted and inspection.fields.get("round_id") == judged_id:
+            if inspection.fields.get("status") in DONE_INSPECTION:
+                points.append(point_of(inspection, window))
+    if len(points) == len(fields.get("points") or []):
+        return
+    update = {"points": points}
+    first_visit = {}
+    for point in points:
+        at = parse_utc(point["at"])
+        if point["checkpoint_id"] not in first_visit or at < first_visit[point["checkpoint_id"]]:
+            first_visit[point["checkpoint_id"]] = at
+    route = fields["checkpoint_ids"]
+    if all(checkpoint in first_visit for checkpoint in route) and fields.get("status") != "cancelled":
+        completed = max(first_visit[checkpoint] for checkpoint in route)
+        update["completed_at"] = format_utc(completed)
+        update["skipped_ids"] = []
+        verdict = recurrence.timing(completed, *window)
+        status = {recurrence.EARLY: "done", recurrence.ON_TIME: "done", recurrence.LATE: "late"}.get(verdict, "missed")
+        if status != fields.get("status"):
+            update["status"] = status
+        forget_deadline(judged_id)
+        if status == "missed" and fields.get("status") == "due":
+            update["missed_at"] = format_utc(now or utcnow())
+            edit("round", update, judged_id)
+            raise_alert(current)
+            return
+    elif fields.get("status") == "missed":
+        update["skipped_ids"] = [checkpoint for checkpoint in route if checkpoint not in first_visit]
+    edit("round", update, judged_id)
+
+
+def point_of(inspection: Record, window: list[datetime]) -> dict:
+    presence = inspection.fields.get("presence") or {}
+    submitted_at = decode_stamps(inspection.stamps, inspection.fields)["status"].stamp.edited_at
+    checkpoint_id = inspection.fields.get("checkpoint_id")
+    code_matched = None
+    if presence.get("method") == "qr":
+        checkpoint = db.session.get(Record, checkpoint_id) if checkpoint_id else None
+        code_matched = checkpoint is not None and bool(presence.get("code")) and presence["code"] == checkpoint.fields.get("code")
+    point = {
+        "checkpoint_id": checkpoint_id,
+        "inspection_id": inspection.id,
+        "method": presence.get("method") or "hand",
+        "code_matched": code_matched,
+        "at": format_utc(submitted_at),
+        "timing": recurrence.timing(submitted_at.astimezone(UTC), *window),
+        "by": inspection.owner_id,
+    }
+    if presence.get("location"):
+        point["location"] = presence["location"]
+    return point
+
+
+def mark_missed(now: datetime | None = None) -> int:
+    """Rounds whose window and grace are over with their route not done: missed, one alert each. The number marked."""
+    now = now or utcnow()
+    closing = db.session.execute(select(RoundDeadline.round_id).where(RoundDeadline.closes_at <= now).order_by(RoundDeadline.closes_at)).scalars()
+    marked = 0
+    for closed_id in list(closing):
+        current = db.session.get(Record, closed_id)
+        forget_deadline(closed_id)
+        if current is None or current.deleted or current.fields.get("status") != "due":
+            continue
+        visited = {point["checkpoint_id"] for point in current.fields.get("points") or []}
+        skipped = [checkpoint for checkpoint in current.fields["checkpoint_ids"] if checkpoint not in visited]
+        edit("round", {"status": "missed", "missed_at": format_utc(now), "skipped_ids": skipped}, closed_id)
+        raise_alert(current)
+        marked += 1
+    return marked
+
+
+def raise_alert(missed: Record) -> None:
+    """The one alert of a missed round (its id is derived from the round's, so a second tick finds it made)."""
+    made_id = alert_id(missed.id)
+    if db.session.get(Record, made_id) is not None:
+        return
+    fields = {
+        "site_id": missed.fields["site_id"],
+        "kind": "round_missed",
+        "round_id": missed.id,
+        "schedule_id": missed.fields["schedule_id"],
+        "assignee_ids": list(missed.fields.get("assignee_ids") or []),
+        "raised_at": format_utc(utcnow()),
+    }
+    edit("alert", fields, made_id)
+
+
+def tick(now: datetime | None = None) -> dict:
+    """Plan every schedule, then mark the missed rounds: what the job runner runs every minute. A second run changes nothing."""
+    now = now or utcnow()
+    schedules = db.session.execute(select(Record.id).where(Record.type == "schedule", Record.deleted.is_(False))).scalars().all()
+    made = sum(plan_schedule(schedule_id, now) for schedule_id in schedules)
+    return {"schedules": len(schedules), "rounds_made": made, "rounds_missed": mark_missed(now)}
+
+
+# Compliance.
+
+
+def compliance(site_ids, first: date, last: date) -> list[dict]:
+    """Per site and schedule, rounds whose window began from `first` to `last` (local dates): due, done, late, missed, open.
+
+    `on_time` is done ÷ (done + late + missed): rounds still open are not judged yet. Missed first.
+    """
+    zone = ZoneInfo(current_app.config.get("TIME_ZONE") or DEFAULT_TIME_ZONE)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(UTC)
+    query = select(Record.fields).where(Record.type == "round", Record.deleted.is_(False))
+    if site_ids is not None:
+        query = query.where(Record.site_id.in_(site_ids))
+    rows: dict[tuple[str, str], dict] = {}
+    for fields in db.session.execute(query).scalars():
+        status = fields.get("status")
+        if status == "cancelled" or not start <= parse_utc(fields["window_start"]) < end:
+            continue
+        row = rows.setdefault(
+            (fields["site_id"], fields["schedule_id"]),
+            {"site_id": fields["site_id"], "schedule_id": fields["schedule_id"], "due": 0, "done": 0, "late": 0, "missed": 0, "open": 0},
+        )
+        row["due"] += 1
+        row["open" if status == "due" else status] += 1
+        row.setdefault("missed_round_ids", [])
+        if status == "missed":
+            row["missed_round_ids"].append(fields_id(fields))
+    for row in rows.values():
+        judged = row["done"] + row["late"] + row["missed"]
+        row["on_time"] = round(row["done"] / judged, 4) if judged else None
+    return sorted(rows.values(), key=lambda row: (-row["missed"], row["site_id"], row["schedule_id"]))
+
+
+def fields_id(fields: dict) -> str:
+    return round_id(fields["schedule_id"], fields["slot"])
