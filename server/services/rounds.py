@@ -69,6 +69,8 @@ def wanted_rounds(schedule_id: str, schedule: dict, made_at: datetime, now: date
     rule = schedule["recurrence"]
     starts_on = date.fromisoformat(schedule["starts_on"])
     ends_on = date.fromisoformat(schedule["ends_on"]) if schedule.get("ends_on") else None
+    if made_at.tzinfo is None:  # SQLite hands a stored time back without its zone; it was stored in UTC
+        made_at = made_at.replace(tzinfo=UTC)
     since = max(made_at, now - LOOKBACK)
     window, grace = timedelta(minutes=schedule["window_minutes"]), timedelta(minutes=schedule.get("grace_minutes") or 0)
     first, last = (since - window - grace).astimezone(zone).date(), (now + horizon()).astimezone(zone).date()
