@@ -36,11 +36,18 @@ PAGE_POLICY = (
 
 
 def shell_files() -> list[str]:
-    """The URL paths the service worker caches: every app file but the worker itself."""
+    """The URL paths the service worker caches: every app file but the worker itself and the vendored libraries.
+
+    A vendored library (pwa/vendor/) is imported by the one screen that needs it and cached on first use,
+    so the first load stays within its budget.
+    """
     files = sorted(
         "/" + path.relative_to(PWA_FOLDER).as_posix()
         for path in PWA_FOLDER.rglob("*")
-        if path.is_file() and path.suffix in SHELL_SUFFIXES and path.name not in ("sw.js", "index.html")
+        if path.is_file()
+        and path.suffix in SHELL_SUFFIXES
+        and path.name not in ("sw.js", "index.html")
+        and "vendor" not in path.relative_to(PWA_FOLDER).parts
     )
     return ["/", *files]
 
