@@ -72,7 +72,7 @@ ALERT = RecordType(
     AlertFields,
     ON_SITE,
     Reads(staff=THEIR_SITES, contractor=NOBODY),
-    Rights(create=system_only, update=office_only, delete=office_only),
+    Rights(create=system_only, update=office_only, delete=system_only),
     references={"site_id": "site", "round_id": "round", "schedule_id": "schedule"},
     parent_field="round_id",
     workflow=ALERT_WORKFLOW,

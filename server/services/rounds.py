@@ -259,11 +259,13 @@ def raise_alert(missed: Record) -> None:
     made_id = alert_id(missed.id)
     if db.session.get(Record, made_id) is not None:
         return
+    schedule = db.session.get(Record, missed.fields["schedule_id"])
     fields = {
         "site_id": missed.fields["site_id"],
         "kind": "round_missed",
         "round_id": missed.id,
-        "schedule_id": missed.fields["schedule_id"],
+        # A round already open when its schedule was deleted still runs out; its alert names no schedule.
+        "schedule_id": schedule.id if schedule is not None and not schedule.deleted else None,
         "assignee_ids": list(missed.fields.get("assignee_ids") or []),
         "raised_at": format_utc(utcnow()),
     }

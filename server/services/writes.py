@@ -38,7 +38,7 @@ def write_record(batch, actor: Actor, mutation: dict, stamp: Stamp, changes) -> 
             "invalid", f"Record {record.id} is a {record.type}, not a {mutation['type']}.", {"type": ["Does not match the stored record."]}
         )
     if mutation["op"] == "delete":
-        return delete_record(actor, record, mutation, stamp, changes)
+        return delete_record(batch, actor, record, mutation, stamp, changes)
     if record is None:
         record = Record(**new_record_row(batch, actor, mutation, stamp))
         db.session.add(record)
@@ -209,7 +209,7 @@ def update_record(batch, actor: Actor, record: Record, mutation: dict, stamp: St
     return {"mid": mutation["mid"], "status": "applied", "version": record.version}
 
 
-def delete_record(actor: Actor, record: Record | None, mutation: dict, stamp: Stamp, changes) -> dict:
+def delete_record(batch, actor: Actor, record: Record | None, mutation: dict, stamp: Stamp, changes) -> dict:
     if record is None:
         raise Rejected("not_found", "There is no such record to delete.")
     if record.deleted:
@@ -224,6 +224,7 @@ def delete_record(actor: Actor, record: Record | None, mutation: dict, stamp: St
     record.updated_at = utcnow()
     record.stamps = encode_stamps({**decode_stamps(record.stamps, record.fields), "deleted": FieldStamp(stamp, record.version)})
     changes.add(record)
+    batch.note_written(REGISTRY[record.type], record.id, record.fields)  # a deleted schedule's rounds go; a deleted visit leaves its round
     return {"mid": mutation["mid"], "status": "applied", "version": record.version}
 
 

@@ -10,10 +10,13 @@ disagrees with the table is listed at the end, so a hole shows as a cell.
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from schemas.records import RECORD_FIELDS, RECORD_TYPES
+from server.extensions import db
+from server.services import rounds
 from tests.helpers import jpeg_bytes, new_id, sha
 
 ROLES = ("office_all", "office_here", "inspector", "inspector2", "inspector_there", "contractor_a", "contractor_b", "anonymous")
@@ -56,6 +59,7 @@ RIGHTS = {
             "area_id": (OFFICE | {"inspector"}, "area"),
             "checkpoint_id": (OFFICE | {"inspector"}, "checkpoint"),
             "status": (OFFICE | {"inspector"}, "submitted"),
+            "round_id": (OFFICE | {"inspector"}, "round"),
         },
     ),
     "finding": Row(
@@ -96,6 +100,18 @@ RIGHTS = {
         OFFICE | {"contractor_a"},
         {name: (NOBODY, value) for name, value in (("blob", "blob"), ("parent_type", "inspection"), ("parent_id", "other_finding"))},
     ),
+    "schedule": Row(
+        "office's schedule of Here, with one round tomorrow",
+        OFFICE,
+        STAFF_HERE,
+        OFFICE,
+        OFFICE,
+        {"site_id": (NOBODY, "site_there"), "template_family_id": (OFFICE, "other_template"), "checkpoint_ids": (OFFICE, "route")},
+    ),
+    # The server alone writes rounds (server/services/rounds.py): no role makes, changes or deletes one.
+    "round": Row("a round the server planned of such a schedule", NOBODY, STAFF_HERE, NOBODY, NOBODY, {"status": (NOBODY, "missed")}),
+    # An alert says what happened: office marks it read, and nobody changes or deletes the rest.
+    "alert": Row("the alert of such a round, missed", NOBODY, STAFF_HERE, NOBODY, NOBODY, {"status": (OFFICE, "read")}),
 }
 # The bytes of a photo: GET and HEAD answer exactly those who read the photo (and the device that sent them).
 BLOB_READERS = RIGHTS["photo"].read
@@ -126,6 +142,28 @@ VALUES = {
     "role": "evidence",
     "caption": "text",
     "taken_at": "time",
+    "presence": {"method": "hand"},
+    "assignee_ids": "assignees",
+    "time_zone": "Asia/Shanghai",
+    "recurrence": {"every": "week", "interval": 1, "weekdays": [1], "times": ["09:00"]},
+    "window_minutes": 60,
+    "grace_minutes": 15,
+    "mode": "after_completion",
+    "starts_on": "2030-01-01",
+    "ends_on": "2031-01-01",
+    "schedule_id": "id",
+    "round_id": "round",
+    "site_id": "site_there",
+    "template_family_id": "other_template",
+    "checkpoint_ids": "route",
+    "slot": "2030-01-01T08:00",
+    "window_start": "time",
+    "window_end": "time",
+    "grace_until": "time",
+    "points": [],
+    "missed_at": "time",
+    "skipped_ids": "route",
+    "raised_at": "time",
 }
 
 
@@ -143,7 +181,7 @@ def test_every_record_type_and_field_has_its_rights_written_down():
 class World:
     """Two sites, Here and There; the roles of the matrix; and a maker for a fresh record of each row."""
 
-    def __init__(self, make_user, login, client):
+    def __init__(self, make_user, login, client, app):
         make_user("office_all", "office")
         self.devices = {"office_all": login("office_all")}
         office = self.devices["office_all"]
@@ -160,12 +198,13 @@ class World:
         ):
             make_user(username, role, **extra)
             self.devices[username] = login(username)
-        self.client = client
+        self.client, self.app = client, app
         self.company_a = self.devices["contractor_a"].user["company_id"]
         self.company_b = self.devices["contractor_b"].user["company_id"]
         self.area = office.create("area", {"site_id": self.here, "name": "Block B", "kind": "building"})
         self.checkpoint = office.create("checkpoint", {"site_id": self.here, "area_id": self.area, "name": "Hydrant", "category": "fire"})
         self.template = self.make_template()
+        self.round = self.make_round()
         self.inspection = self.make_inspection()
         self.finding = self.make_finding()
         self.other_template, self.other_finding = self.make_template(), self.make_finding()
@@ -186,6 +225,9 @@ class World:
             "time": "2026-01-01T00:00:00.000Z",
             "text": "Changed by the matrix",
             "blob": sha(jpeg_bytes("maroon")),
+            "round": self.round,
+            "route": [self.checkpoint],
+            "assignees": [self.devices["inspector"].user["id"]],
         }
         return named.get(key, key) if isinstance(key, str) else key
 
@@ -202,6 +244,33 @@ class World:
         assert assigned["status"] == "applied", assigned
         return finding
 
+    def schedule_fields(self):
+        """A daily schedule that has one round only, tomorrow at 08:00 UTC."""
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+        self.tomorrow = tomorrow
+        return {
+            "site_id": self.here,
+            "name": "HV patrol",
+            "template_family_id": self.template,
+            "checkpoint_ids": [self.checkpoint],
+            "time_zone": "UTC",
+            "recurrence": {"every": "day", "interval": 1, "times": ["08:00"]},
+            "window_minutes": 120,
+            "starts_on": tomorrow.isoformat(),
+            "ends_on": tomorrow.isoformat(),
+        }
+
+    def make_round(self):
+        schedule = self.office.create("schedule", self.schedule_fields())
+        return rounds.round_id(schedule, f"{self.tomorrow.isoformat()}T08:00")
+
+    def make_alert(self):
+        missed = self.make_round()
+        with self.app.app_context():
+            rounds.mark_missed(datetime.combine(self.tomorrow, time(12), UTC))
+            db.session.commit()
+        return rounds.alert_id(missed)
+
     def finding_fields(self):
         return {"site_id": self.here, "category": "fire", "title": "Gauge low", "severity": "high"}
 
@@ -215,6 +284,9 @@ class World:
             "template": {"name": "Another", "category": "fire", "items": [{"key": "seal", "label": "Seal", "kind": "pass_fail"}]},
             "inspection": {"template_id": self.template, "site_id": self.here},
             "finding": self.finding_fields(),
+            "schedule": self.schedule_fields(),
+            "round": {**self.schedule_fields(), "schedule_id": new_id(), "slot": "2030-01-01T08:00"},
+            "alert": {"site_id": self.here, "kind": "round_missed", "raised_at": "2026-01-01T00:00:00.000Z"},
             "comment": {"parent_type": "finding", "parent_id": self.finding, "body": "Seen"},
             "photo": {"blob": blob or self.blob_sha(), "parent_type": "finding", "parent_id": self.finding, "role": "after"},
         }[record_type]
@@ -230,6 +302,10 @@ class World:
             return self.make_finding()
         if record_type == "template":
             return self.make_template()
+        if record_type == "round":
+            return self.make_round()
+        if record_type == "alert":
+            return self.make_alert()
         author = self.devices["contractor_a"] if record_type in ("comment", "photo") else self.office
         return author.create(record_type, self.create_fields(record_type))
 
@@ -262,8 +338,8 @@ class World:
 
 
 @pytest.fixture
-def world(make_user, login, client):
-    return World(make_user, login, client)
+def world(make_user, login, client, app):
+    return World(make_user, login, client, app)
 
 
 def test_the_authorization_matrix(world):

@@ -62,7 +62,7 @@ def inspection_for(estate, round_id, checkpoint=None, code="HY-A-B1"):
         "site_id": estate.site,
         "checkpoint_id": checkpoint or estate.checkpoint,
         "status": "submitted",
-        "answers": {"seal": {"value": True}},
+        "answers": {"seal": {"value": "pass"}},
         "round_id": round_id,
         "presence": {"method": "qr", "code": code},
     }
@@ -79,21 +79,22 @@ def test_a_round_done_in_its_window_is_done_and_the_phone_cannot_write_rounds(ap
     schedule_id, start = schedule_now(office, estate)
     due, _ = todays_round(inspector, schedule_id, start)
     assert due["fields"]["status"] == "due"
-    assert inspector.push_one(inspector.mutation("inspection", inspection_for(estate, due["id"])))["status"] == "applied"
+    pushed = inspector.push_one("inspection", inspection_for(estate, due["id"]))
+    assert pushed["status"] == "applied", pushed
     judged, _ = todays_round(office, schedule_id, start)
     assert judged["fields"]["status"] == "done"
     [point] = judged["fields"]["points"]
     assert point["timing"] == "on_time" and point["method"] == "qr" and point["code_matched"] is True
-    refused = inspector.push_one(inspector.mutation("round", {"status": "missed"}, record_id=due["id"]))
+    refused = inspector.push_one("round", {"status": "missed"}, record_id=due["id"])
     assert refused["status"] == "rejected" and refused["error"]["code"] == "forbidden"
-    refused = office.push_one(office.mutation("round", {"status": "missed"}, record_id=due["id"]))
+    refused = office.push_one("round", {"status": "missed"}, record_id=due["id"])
     assert refused["status"] == "rejected"
 
 
 def test_a_round_done_after_its_window_within_the_grace_is_late(app, estate, office, inspector):
     schedule_id, start = schedule_now(office, estate, started_minutes_ago=150, window=120, grace=60)
     due, _ = todays_round(inspector, schedule_id, start)
-    inspector.push_one(inspector.mutation("inspection", inspection_for(estate, due["id"], code="WRONG")))
+    inspector.push_one("inspection", inspection_for(estate, due["id"], code="WRONG"))
     judged, _ = todays_round(office, schedule_id, start)
     assert judged["fields"]["status"] == "late"
     assert judged["fields"]["points"][0]["code_matched"] is False
@@ -118,8 +119,8 @@ def test_the_missed_tick_run_twice_raises_one_alert_and_later_work_still_attache
     assert missed["fields"]["status"] == "missed"
     alerts = [r for r in records.values() if r["type"] == "alert" and r["fields"]["round_id"] == due["id"]]
     assert len(alerts) == 1 and alerts[0]["fields"]["status"] == "unread"
-    assert office.push_one(office.mutation("alert", {"status": "read"}, record_id=alerts[0]["id"]))["status"] == "applied"
-    assert office.push_one(office.mutation("alert", {"kind": "round_missed", "round_id": None}, record_id=alerts[0]["id"]))["status"] == "rejected"
+    assert office.push_one("alert", {"status": "read"}, record_id=alerts[0]["id"])["status"] == "applied"
+    assert office.push_one("alert", {"kind": "round_missed", "round_id": None}, record_id=alerts[0]["id"])["status"] == "rejected"
 
 
 def test_a_route_with_a_point_not_done_names_it_when_missed(app, runner, estate, office, inspector):
@@ -129,7 +130,7 @@ def test_a_route_with_a_point_not_done_names_it_when_missed(app, runner, estate,
     schedule_id, start = schedule_now(office, estate, started_minutes_ago=30, window=60, grace=0, route=points)
     due, _ = todays_round(inspector, schedule_id, start)
     for checkpoint in points[:2] + points[3:]:
-        inspector.push_one(inspector.mutation("inspection", inspection_for(estate, due["id"], checkpoint=checkpoint)))
+        inspector.push_one("inspection", inspection_for(estate, due["id"], checkpoint=checkpoint))
     tick(runner, start + timedelta(minutes=61))
     missed, _ = todays_round(office, schedule_id, start)
     assert missed["fields"]["status"] == "missed"
