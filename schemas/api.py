@@ -1,8 +1,10 @@
 """Request and response payloads of the API (beyond the record fields)."""
 
-from marshmallow import Schema, fields, validate
+from datetime import date
 
-from schemas.fields import StrictInteger, Text, UtcDateTime, Uuid
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from schemas.fields import DateText, StrictInteger, Text, UtcDateTime, Uuid
 from schemas.records import RECORD_TYPES
 
 MAX_MUTATIONS = 500
@@ -145,3 +147,38 @@ class ConflictListSchema(Schema):
 
 class ResolveSchema(Schema):
     value = fields.Raw(required=True, allow_none=True)
+
+
+class ComplianceQuerySchema(Schema):
+    """?from=&to=: local dates (the server's TIME_ZONE), at most a year apart; both default to the last 7 days."""
+
+    first = DateText(data_key="from")
+    last = DateText(data_key="to")
+
+    @validates_schema
+    def check_range(self, query, **kwargs):
+        if query.get("first") and query.get("last"):
+            first, last = date.fromisoformat(query["first"]), date.fromisoformat(query["last"])
+            if last < first:
+                raise ValidationError("to is before from.", "to")
+            if (last - first).days > 366:
+                raise ValidationError("At most a year at a time.", "to")
+
+
+class ComplianceRowSchema(Schema):
+    site_id = fields.String()
+    schedule_id = fields.String()
+    due = fields.Integer()
+    done = fields.Integer()
+    late = fields.Integer()
+    missed = fields.Integer()
+    open = fields.Integer()
+    on_time = fields.Float(allow_none=True)  # done ÷ (done + late + missed); None while none is judged
+    missed_round_ids = fields.List(fields.String())
+
+
+class ComplianceSchema(Schema):
+    first = fields.String(data_key="from")
+    last = fields.String(data_key="to")
+    time_zone = fields.String()
+    rows = fields.List(fields.Nested(ComplianceRowSchema))

@@ -38,6 +38,14 @@ OPERATIONS = [
     ("/blobs/{sha256}", "put", "Upload a whole image (image/jpeg, image/png, image/webp)", None, None, [401, 413, 415, 422]),
     ("/blobs/{sha256}", "patch", "Append a chunk at Upload-Offset; the last one verifies the blob", None, None, [401, 409, 413, 415, 422]),
     ("/blobs/{sha256}", "get", "The image, or ?size=thumb", None, None, [401, 404]),
+    (
+        "/rounds/compliance",
+        "get",
+        "Per site and schedule: rounds due, done, late, missed, % on time (?from=&to=)",
+        None,
+        "ComplianceSchema",
+        [401, 403, 422],
+    ),
     ("/labels/qr.svg", "get", "A checkpoint code (?code=) as a QR code in SVG, to print (office, admin)", None, None, [400, 401, 403]),
 ]
 

@@ -45,8 +45,12 @@ def alert_id(missed_round_id: str) -> str:
     return str(uuid.uuid5(ROUND_NAMESPACE, f"{missed_round_id}/missed"))
 
 
+def server_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("TIME_ZONE") or DEFAULT_TIME_ZONE)
+
+
 def zone_of(schedule: dict) -> ZoneInfo:
-    return ZoneInfo(schedule.get("time_zone") or current_app.config.get("TIME_ZONE") or DEFAULT_TIME_ZONE)
+    return ZoneInfo(schedule["time_zone"]) if schedule.get("time_zone") else server_zone()
 
 
 def horizon() -> timedelta:
@@ -212,6 +216,10 @@ def judge_round(judged_id: str, sources: set[str] = frozenset(), now: datetime |
     elif fields.get("status") == "missed":
         update["skipped_ids"] = [checkpoint for checkpoint in route if checkpoint not in first_visit]
     edit("round", update, judged_id)
+    if "completed_at" in update:
+        schedule = db.session.get(Record, fields["schedule_id"])
+        if schedule is not None and schedule.fields.get("mode") == "after_completion":
+            plan_schedule(schedule.id)  # its next round is counted from this completion: plan it now, not at the next tick
 
 
 def point_of(inspection: Record, window: list[datetime]) -> dict:
@@ -288,16 +296,20 @@ def compliance(site_ids, first: date, last: date) -> list[dict]:
 
     `on_time` is done ÷ (done + late + missed): rounds still open are not judged yet. Missed first.
     """
-    zone = ZoneInfo(current_app.config.get("TIME_ZONE") or DEFAULT_TIME_ZONE)
+    zone = server_zone()
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(UTC)
-    query = select(Record.fields).where(Record.type == "round", Record.deleted.is_(False))
+    # Stored times are all written by format_utc (fixed width, UTC), so they compare as text in SQL on both engines.
+    window_start = Record.fields["window_start"].as_string()
+    query = select(Record.fields).where(
+        Record.type == "round", Record.deleted.is_(False), window_start >= format_utc(start), window_start < format_utc(end)
+    )
     if site_ids is not None:
         query = query.where(Record.site_id.in_(site_ids))
     rows: dict[tuple[str, str], dict] = {}
     for fields in db.session.execute(query).scalars():
         status = fields.get("status")
-        if status == "cancelled" or not start <= parse_utc(fields["window_start"]) < end:
+        if status == "cancelled":
             continue
         row = rows.setdefault(
             (fields["site_id"], fields["schedule_id"]),
