@@ -1,9 +1,10 @@
-"""Shell commands: `flask --app server create-user`, `seed-demo`, `write-vocabulary`, `expire-uploads`, `tick`, `run-jobs` and `serve`."""
+"""Shell commands: `flask --app server create-user`, `seed-demo`, `install-pack`, `write-vocabulary`, `expire-uploads`, `tick`, `run-jobs` and `serve`."""
 
 import click
 from flask import Flask
 
 from server.extensions import db
+from server.packs import PACKS
 from server.services import accounts
 from server.services.actor import ROLES
 
@@ -40,6 +41,20 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo estate loaded. Users (password: demo-patrol):")
         for username, role in created:
             click.echo(f"  {username:12} {role}")
+
+    @app.cli.command("install-pack")
+    @click.argument("name", type=click.Choice(sorted(PACKS)))
+    @click.option("--site", "site_name", help="The site to install it on (made if new); needed when there are several.")
+    def install_pack_command(name, site_name):
+        """Install a template pack: its checklists, the checkpoints its route needs, its suggested schedules."""
+        from server.packs import install_pack
+
+        try:
+            made = install_pack(name, site_name)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"Pack {name}: " + ", ".join(f"{count} {kind}(s) made" for kind, count in made.items()) + ".")
 
     @app.cli.command("write-vocabulary")
     def write_vocabulary():

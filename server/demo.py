@@ -13,9 +13,11 @@ from datetime import date, timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
+from schemas.fields import format_utc, parse_utc
 from server.extensions import db
 from server.models import Blob, Record, User, utcnow
-from server.services import accounts, blobs
+from server.packs import PACKS, install_pack
+from server.services import accounts, blobs, rounds
 from server.services.actor import Actor
 from server.services.mutations import Batch, apply_server_edit
 
@@ -46,8 +48,10 @@ def seed() -> list[tuple[str, str]]:
             writer.put("company", {"name": company, "trade": COMPANY_TRADES[company]})
         made[username] = accounts.create_user(username, role, PASSWORD, name=name, company=company)
     estate = build_estate(writer)
-    build_templates(writer)
+    for pack in PACKS:
+        install_pack(pack, SITE_NAME, starts_on=date.today() - timedelta(days=8))  # the history below begins a week ago
     build_findings(writer, estate, made, lobby_round=build_inspection(writer, estate))
+    build_rounds_history(writer)
     return [(username, role) for username, role, _, _ in users]
 
 
@@ -62,9 +66,9 @@ class DemoWriter:
         user = self.users[username]
         return Actor(user_id=user.id, role=user.role, device_id=accounts.SYSTEM_DEVICE, company_id=user.company_id)
 
-    def put(self, record_type: str, fields: dict, as_user: str = "admin", record_id: str | None = None) -> str:
+    def put(self, record_type: str, fields: dict, as_user: str = "admin", record_id: str | None = None, edited_at=None) -> str:
         record_id = record_id or str(uuid.uuid4())
-        result = apply_server_edit(self.actor(as_user), record_type, fields, record_id=record_id, batch=self.batch)
+        result = apply_server_edit(self.actor(as_user), record_type, fields, record_id=record_id, batch=self.batch, edited_at=edited_at)
         if result["status"] != "applied":
             raise RuntimeError(f"demo {record_type} refused: {result}")
         return record_id
@@ -144,112 +148,6 @@ def build_estate(writer: DemoWriter) -> dict[str, str]:
             "checkpoint", {"site_id": site, "area_id": ids[area], "name": name, "names": {"zh": zh}, "category": category, "code": code}
         )
     return ids
-
-
-def item(key, label, zh, kind="pass_fail", **extra) -> dict:
-    return {"key": key, "label": label, "labels": {"zh": zh}, "kind": kind, "required": kind != "photo", **extra}
-
-
-TEMPLATES = [
-    (
-        "Cleaning quality",
-        "保洁质量检查",
-        "cleaning",
-        [
-            item("floor", "Floor and skirting clean", "地面及踢脚线洁净", "score", min=1, max=5),
-            item("bins", "Bins emptied, no overflow", "垃圾桶已清运、无满溢"),
-            item("glass", "Glass and handrails wiped", "玻璃及扶手已擦拭"),
-            item("stairs", "Stairwell clear of debris", "楼梯间无杂物"),
-            item("odour", "No odour", "无异味"),
-            item("overview", "Overview photo", "整体照片", "photo"),
-            item("remarks", "Remarks", "备注", "text", required=False),
-        ],
-    ),
-    (
-        "Greening",
-        "绿化养护检查",
-        "greening",
-        [
-            item("lawn_height", "Lawn height", "草坪高度", "number", min=3, max=8, unit="cm"),
-            item("weeds", "Free of weeds", "无杂草"),
-            item("irrigation", "Irrigation working", "灌溉正常"),
-            item("pruning", "Shrubs pruned", "灌木已修剪"),
-            item(
-                "pests",
-                "Pests or disease",
-                "病虫害",
-                "choice",
-                choices=["none", "minor", "severe"],
-                choice_labels={"zh": {"none": "无", "minor": "轻微", "severe": "严重"}},
-            ),
-            item("overview", "Overview photo", "整体照片", "photo"),
-        ],
-    ),
-    (
-        "Fire facilities",
-        "消防设施月检",
-        "fire",
-        [
-            item("extinguisher_pressure", "Extinguisher gauge pressure", "灭火器压力表读数", "number", min=1.0, max=1.4, unit="MPa"),
-            item("extinguisher_seal", "Extinguisher seal intact", "灭火器铅封完好"),
-            item("extinguisher_expiry", "Extinguisher within service date", "灭火器在有效期内"),
-            item("hose", "Hose not aged or cracked", "水带无老化破损"),
-            item("cabinet", "Cabinet opens freely", "消防箱开启灵活"),
-            item("hydrant_pressure", "Hydrant static pressure", "消火栓静压", "number", min=0.1, max=1.0, unit="MPa"),
-            item("hydrant_parts", "Hydrant door, nozzle, coupling, valve", "消火栓门、水枪、接口、阀门完好"),
-            item("emergency_light", "Emergency light lit on test", "应急灯测试点亮"),
-            item("exit_sign", "Exit sign lit", "安全出口标志点亮"),
-            item("fire_door", "Fire door closed and self-closing", "防火门关闭且能自闭"),
-            item("exits_clear", "Stairs and exits clear", "楼梯及出口畅通"),
-            item("photo", "Photo of the equipment", "设备照片", "photo"),
-        ],
-    ),
-    (
-        "Decoration supervision",
-        "装修巡查",
-        "decoration",
-        [
-            item(
-                "outcome",
-                "Visit outcome",
-                "巡查结果",
-                "choice",
-                choices=["inspected", "nobody_home", "refused_entry"],
-                choice_labels={"zh": {"inspected": "已检查", "nobody_home": "无人在家", "refused_entry": "拒绝入户"}},
-            ),
-            item("load_bearing", "Load-bearing walls untouched", "未改动承重墙"),
-            item("gas_pipe", "Gas pipe and meter not moved", "未移动燃气管道及表具"),
-            item("flue", "Flue and exhaust duct in place", "烟道及排气道未拆除"),
-            item("window_grille", "No window grille added, railings kept", "未加装防盗网、未拆栏杆"),
-            item("entrance_door", "Entrance door not moved into corridor", "入户门未外移占用走廊"),
-            item("debris", "No debris left in corridors", "走廊无装修垃圾"),
-            item("extinguisher", "Extinguisher on site", "现场配备灭火器"),
-            item("hours", "Work within permitted hours", "在规定时间内施工"),
-            item("photo", "Site photo", "现场照片", "photo"),
-        ],
-    ),
-    (
-        "HV room patrol",
-        "高压配电房巡检",
-        "other",
-        [
-            item("incoming_kv", "Incoming voltage", "进线电压", "number", min=9.5, max=10.7, unit="kV"),
-            item("outgoing_v", "Low-voltage bus voltage", "低压母线电压", "number", min=380, max=420, unit="V"),
-            item("transformer_temp", "Transformer temperature", "变压器温度", "number", min=0, max=80, unit="°C"),
-            item("room_temp", "Room temperature", "室内温度", "number", min=0, max=35, unit="°C"),
-            item("odour", "No burning odour", "无焦糊味"),
-            item("water", "No water ingress", "无渗漏水"),
-            item("noise", "No abnormal noise", "无异常声响"),
-            item("handover", "Shift handover signed", "交接班已签字"),
-            item("photo", "Panel photo", "配电柜照片", "photo"),
-        ],
-    ),
-]
-
-
-def build_templates(writer: DemoWriter) -> None:
-    for name, zh, category, items in TEMPLATES:
-        writer.put("template", {"name": name, "names": {"zh": zh}, "category": category, "items": items, "active": True})
 
 
 def build_inspection(writer: DemoWriter, ids: dict[str, str]) -> str:
@@ -403,3 +301,71 @@ def build_findings(writer: DemoWriter, ids: dict[str, str], users: dict[str, Use
         "Bags of rubble outside B-302 blocking half the corridor.",
         as_user="inspector2",
     )
+
+
+# A week of rounds before today, so the desk's compliance and alerts have something to say. One fate per round, in turn:
+# visited on time, late (in the grace), missed (nobody came), or with the route's last point skipped.
+HISTORY = {
+    "HV room patrol": ("on_time", "on_time", "on_time", "late", "on_time", "on_time", "missed"),
+    "Daily cleaning check": ("on_time", "on_time", "late", "on_time", "skipped", "on_time", "on_time"),
+}
+
+
+def build_rounds_history(writer: DemoWriter) -> None:
+    """The HV patrol and the cleaning check as if scheduled a week ago: their past rounds visited by Chen Hui, reviewed by office."""
+    now = utcnow()
+    schedules = [r for r in db.session.execute(select(Record).where(Record.type == "schedule")).scalars() if r.fields["name"] in HISTORY]
+    for schedule in schedules:
+        schedule.created_at = now - timedelta(days=8)
+        rounds.plan_schedule(schedule.id, now)
+        fates = HISTORY[schedule.fields["name"]]
+        template = db.session.get(Record, schedule.fields["template_family_id"])
+        past = sorted(
+            (r for r in db.session.execute(select(Record).where(Record.parent_id == schedule.id, Record.type == "round")).scalars()),
+            key=lambda r: r.fields["window_start"],
+        )
+        past = [r for r in past if parse_utc(r.fields["grace_until"]) < now]
+        for number, done in enumerate(past):
+            fate = fates[number % len(fates)]
+            if fate == "missed":
+                continue
+            when = parse_utc(done.fields["window_end"] if fate == "late" else done.fields["window_start"]) + timedelta(minutes=15)
+            route = done.fields["checkpoint_ids"][:-1] if fate == "skipped" else done.fields["checkpoint_ids"]
+            for step, checkpoint_id in enumerate(route):
+                visit(writer, template, done, db.session.get(Record, checkpoint_id), when + timedelta(minutes=5 * step))
+    rounds.tick(now)
+
+
+def visit(writer: DemoWriter, template: Record, done: Record, checkpoint: Record, when) -> None:
+    """A round's point visited by scanning its label, the checklist all good, as the phone would have pushed it."""
+    at = format_utc(when)
+    inspection = writer.put(
+        "inspection",
+        {
+            "template_id": template.id,
+            "site_id": checkpoint.site_id,
+            "area_id": checkpoint.fields.get("area_id"),
+            "checkpoint_id": checkpoint.id,
+            "round_id": done.id,
+            "presence": {"method": "qr", "code": checkpoint.fields["code"], "at": at},
+            "status": "submitted",
+            "started_at": at,
+            "completed_at": at,
+            "answers": {item["key"]: {"value": good_answer(item)} for item in template.fields["items"] if item["kind"] != "photo"},
+        },
+        as_user="inspector2",
+        edited_at=when,
+    )
+    writer.put("inspection", {"status": "reviewed"}, as_user="office", record_id=inspection)
+
+
+def good_answer(item: dict):
+    if item["kind"] == "pass_fail":
+        return "pass"
+    if item["kind"] == "score":
+        return item.get("max", 5)
+    if item["kind"] == "number":
+        return round((item.get("min", 0) + item.get("max", item.get("min", 0))) / 2, 1)
+    if item["kind"] == "choice":
+        return item["choices"][0]
+    return "All in order."

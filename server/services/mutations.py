@@ -274,16 +274,18 @@ def apply_server_edit(
     op: str = "upsert",
     base_version: int | None = None,
     batch: Batch | None = None,
+    edited_at: datetime | None = None,
 ) -> dict:
     """An edit made on the server (demo data, the shell, a conflict resolved), applied as a push applies one.
 
     The same schema, rights, workflow and checks as a device's mutation, in a
-    savepoint of its own, stamped now by the actor's device. Its result is
-    what a push would answer; nothing is stored under its mid.
+    savepoint of its own, stamped now by the actor's device (or at `edited_at`:
+    the demo's history, as a phone offline then would have stamped it). Its
+    result is what a push would answer; nothing is stored under its mid.
     """
     mid = str(uuid.uuid4())
     mutation = {"mid": mid, "type": record_type, "id": record_id or str(uuid.uuid4()), "op": op, "fields": fields, "base_version": base_version}
     batch = batch or Batch()
-    result = write(batch, actor, mutation, Stamp(utcnow(), actor.device_id, mid, actor.user_id))
+    result = write(batch, actor, mutation, Stamp(edited_at or utcnow(), actor.device_id, mid, actor.user_id))
     batch.refresh_follow_ups()
     return result
