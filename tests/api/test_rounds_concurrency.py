@@ -1,0 +1,83 @@
+"""Rounds planned by four gunicorn workers and two tick processes at once (issue #12): no duplicate, no error."""
+
+import subprocess
+import sys
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+from server.services.rounds import round_id
+from tests.helpers import new_id, now_iso
+from tests.live import HttpDevice
+
+SCHEDULES = 10
+WORKERS = 4
+
+
+def test_four_workers_and_two_ticks_planning_at_once_make_each_round_once(live_server):
+    live_server.create_user("office", "office")
+    office = live_server.login("office", "desk")
+    site, checkpoint, template = new_id(), new_id(), new_id()
+    setup = [
+        office_mutation("site", site, {"name": "Harbour"}),
+        office_mutation("checkpoint", checkpoint, {"site_id": site, "name": "HV-01", "category": "other", "code": "HV-01"}),
+        office_mutation(
+            "template", template, {"name": "HV patrol", "category": "other", "items": [{"key": "ok", "label": "OK", "kind": "pass_fail"}]}
+        ),
+    ]
+    schedules = [new_id() for _ in range(SCHEDULES)]
+    setup += [
+        office_mutation(
+            "schedule",
+            schedule,
+            {
+                "site_id": site,
+                "name": f"Patrol {n}",
+                "template_family_id": template,
+                "checkpoint_ids": [checkpoint],
+                "recurrence": {"every": "day", "interval": 1, "times": ["08:00", "20:00"]},
+                "window_minutes": 120,
+                "starts_on": date.today().isoformat(),
+                "active": False,  # no rounds yet: the workers below plan them all at the same moment
+            },
+        )
+        for n, schedule in enumerate(schedules)
+    ]
+    assert {result["status"] for result in office.push(setup)} == {"applied"}
+
+    desks = [HttpDevice(live_server.url, live_server.login("office", f"desk {n}").login_body) for n in range(WORKERS)]
+    start = threading.Barrier(WORKERS + 2)
+
+    def switch_on(desk):
+        start.wait()
+        return desk.push([office_mutation("schedule", schedule, {"active": True}) for schedule in schedules])
+
+    def tick():
+        start.wait()
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "server", "tick"], env=live_server.env, capture_output=True, text=True, timeout=120
+        )
+
+    with ThreadPoolExecutor(WORKERS + 2) as pool:
+        pushes = [pool.submit(switch_on, desk) for desk in desks]
+        ticks = [pool.submit(tick) for _ in range(2)]
+        for push in pushes:
+            assert {result["status"] for result in push.result()} == {"applied"}
+        for done in ticks:
+            assert done.result().returncode == 0, done.result().stderr
+
+    records = office.sync_down()
+    rounds = [r for r in records.values() if r["type"] == "round"]
+    slots = Counter((r["fields"]["schedule_id"], r["fields"]["slot"]) for r in rounds)
+    assert slots and max(slots.values()) == 1
+    assert all(r["id"] == round_id(r["fields"]["schedule_id"], r["fields"]["slot"]) for r in rounds)
+    per_schedule = Counter(r["fields"]["schedule_id"] for r in rounds)
+    assert set(per_schedule) == set(schedules) and len(set(per_schedule.values())) == 1  # each schedule got the same rounds
+    assert min(per_schedule.values()) >= 2 * 14
+    # One more tick, as the job runner makes every minute: nothing left to make.
+    assert "0 rounds made" in live_server.flask("tick")
+
+
+def office_mutation(record_type, record_id, fields):
+    return {"mid": new_id(), "type": record_type, "id": record_id, "op": "upsert", "base_version": None, "edited_at": now_iso(), "fields": fields}
