@@ -98,10 +98,13 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", default=5000, type=int)
     def serve(host, port):
         """Run the server and the job runner in one process: the embedded default, for one estate's office."""
+        from werkzeug.serving import run_simple
+
         from server.jobs import start_consumer
 
         consumer = start_consumer()
         try:
-            app.run(host=host, port=port, use_reloader=False)
+            # Werkzeug's threaded server, as `flask run` uses (app.run refuses to start inside a flask command).
+            run_simple(host, port, app, threaded=True, use_reloader=False)
         finally:
             consumer.stop(graceful=True)

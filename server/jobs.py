@@ -14,6 +14,7 @@ Running a task twice, or on two hosts, changes nothing the second time.
 """
 
 import os
+import signal
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def instance_folder() -> Path:
 
 def make_huey():
     if os.environ.get("REDIS_URL"):
-        return RedisHuey("estate-patrol", url=os.environ["REDIS_URL"])
+        # HUEY_NAME keeps the queues of several estates (or test runs) on one Redis apart.
+        return RedisHuey(os.environ.get("HUEY_NAME", "estate-patrol"), url=os.environ["REDIS_URL"])
     instance_folder().mkdir(parents=True, exist_ok=True)
     return SqliteHuey("estate-patrol", filename=str(instance_folder() / "jobs.sqlite3"))
 
@@ -66,7 +68,20 @@ def expire_uploads():
 
 
 def start_consumer(workers: int = 1):
-    """A consumer in this process's threads, with the periodic scheduler: for `serve`."""
+    """A consumer in this process's threads, with the periodic scheduler: for `serve`.
+
+    Huey's consumer takes over the process's signals for its own run loop, which `serve` does not run; the
+    web server keeps them instead, so Ctrl-C and SIGTERM stop the process (and then the consumer, gracefully).
+    """
+    signals = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    saved = {signum: signal.getsignal(signum) for signum in signals}
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=False)
     consumer.start()
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     return consumer
+
+
+def stop_on_sigterm(signum, frame):
+    raise SystemExit(0)  # unwinds the web server, so `serve` stops its consumer on the way out
