@@ -22,6 +22,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until the server started as `process` answers at `url`; its error output if it dies first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/api/v1/openapi.json", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode() if process.stderr else "the server stopped")
+    raise RuntimeError("the server did not start in time")
+
+
 class LiveServer:
     def __init__(self, instance_path: Path, database_url: str | None, workers: int = WORKERS, config: Path | None = None):
         self.workers = workers
@@ -60,16 +74,7 @@ class LiveServer:
             stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group, so `kill` reaches the workers too
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/api/v1/openapi.json", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
-            if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode())
-        raise RuntimeError("the server did not start in time")
+        wait_until_serving(self.url, self.process)
 
     def stop(self) -> None:
         self.process.terminate()

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 import redis
-import requests
 import sqlalchemy
 
 from tests.conftest import TEST_DATABASE_URL
-from tests.live import free_port
+from tests.live import free_port, wait_until_serving
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 QUEUE_THE_TICK = "from server.jobs import rounds_tick; rounds_tick()"
@@ -77,15 +76,7 @@ def test_serve_runs_the_server_and_the_job_runner_in_one_process(with_pack):
         [sys.executable, "-m", "flask", "--app", "server", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.3)
-        else:
-            pytest.fail("serve did not answer")
+        wait_until_serving(f"http://127.0.0.1:{port}", server)
         assert rounds_planned_by_the_consumer(env) > 2 * 13  # the HV patrol's two a day, made again by serve's own consumer
     finally:
         server.terminate()
