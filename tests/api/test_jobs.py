@@ -16,7 +16,7 @@ import pytest
 import redis
 import sqlalchemy
 
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, empty_postgres
 from tests.live import free_port, wait_until_serving
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -61,6 +61,9 @@ def rounds_planned_by_the_consumer(env) -> int:
 
 @pytest.fixture
 def with_pack(instance_path):
+    if TEST_DATABASE_URL:
+        empty_postgres()
+
     def make(**extra):
         env = environment(instance_path, **extra)
         assert flask(env, "install-pack", "hv-room").returncode == 0
