@@ -1,4 +1,4 @@
-"""Scheduled rounds at estate scale: planning 200 sites × 10 schedules × 14 days, the idle tick, compliance over a month.
+"""Scheduled rounds at estate scale: planning 200 sites × 10 schedules × 14 days, the idle jobs, compliance over a month.
 
     .venv/bin/python bench/rounds.py                  # 200 sites, SQLite
     DATABASE_URL=postgresql://... bench/rounds.py
@@ -10,7 +10,8 @@ each written as office writes one (the push's path); writing a schedule plans
 its rounds at once, a 14-day horizon ahead. Then it times:
 
   plan       making the schedules and their 14 days of rounds (one round a schedule a day)
-  idle tick  the job runner's minute tick when there is nothing new to plan (what it costs every minute)
+  idle plan  planning every schedule when there is nothing new to plan (what the job runner's hourly plan costs)
+  missed     marking the missed rounds when none is due (what the job runner's minute costs)
   month      a horizon of 31 days planned by one tick (about a month of rounds per schedule)
   compliance the compliance table over those 31 days, for every site (office) and for one site
 """
@@ -97,10 +98,15 @@ def main():
         print(f"plan: {schedules} schedules, {count} rounds in {plan:.1f} s ({plan / count * 1000:.2f} ms a round)")
 
         started = time.perf_counter()
-        done = rounds.tick()
+        done = rounds.plan_all()
         db.session.commit()
         idle = time.perf_counter() - started
-        print(f"idle tick: {idle:.2f} s for {done['schedules']} schedules ({done['rounds_made']} made, {done['rounds_missed']} missed)")
+        print(f"idle plan: {idle:.2f} s for {done['schedules']} schedules ({done['rounds_made']} made)")
+        started = time.perf_counter()
+        missed = rounds.mark_missed()
+        db.session.commit()
+        minute = time.perf_counter() - started
+        print(f"missed: {minute * 1000:.0f} ms to find {missed} rounds to mark among {count}")
 
         app.config["ROUNDS_HORIZON_DAYS"] = 31
         started = time.perf_counter()
@@ -124,7 +130,9 @@ def main():
         print(
             f"compliance over 31 days: every site {min(timings) * 1000:.0f} ms ({len(rows)} rows, {sum(r['due'] for r in rows)} rounds); one site {min(one_site) * 1000:.0f} ms (best of 5)"
         )
-    print(f"{'PostgreSQL' if database_url else 'SQLite'}: plan {plan:.1f} s, idle tick {idle:.2f} s, compliance {min(timings) * 1000:.0f} ms")
+    print(
+        f"{'PostgreSQL' if database_url else 'SQLite'}: plan {plan:.1f} s, idle plan {idle:.2f} s, missed {minute * 1000:.0f} ms, compliance {min(timings) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

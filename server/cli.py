@@ -77,7 +77,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("tick")
     @click.option("--now", help="Judge as if it were this moment (ISO 8601 with its offset, e.g. 2026-12-04T02:00:00Z); for tests and drills.")
     def tick_command(now):
-        """Plan every schedule's rounds and mark the missed ones, once (the job runner does it every minute)."""
+        """Plan every schedule's rounds and mark the missed ones, once (the job runner marks every minute, plans every hour)."""
         from schemas.fields import parse_utc
         from server.services.rounds import tick
 
@@ -88,7 +88,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("run-jobs")
     @click.option("--workers", default=2, type=click.IntRange(min=1))
     def run_jobs(workers):
-        """Run the job runner's consumer (Huey): rounds every minute, stale uploads every hour."""
+        """Run the job runner's consumer (Huey): missed rounds every minute; planning rounds and stale uploads every hour."""
         from server.jobs import huey
 
         huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()

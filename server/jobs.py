@@ -5,8 +5,13 @@ embedded default (SqliteHuey keeps its queue in `instance/jobs.sqlite3`) and
 scales out on Redis (RedisHuey) when several hosts run the app. Its periodic
 tasks:
 
-    rounds_tick      every minute: plan every schedule's rounds, mark the missed ones (server/services/rounds.py)
+    rounds_missed    every minute: mark the rounds whose grace is over missed, raise their alerts (server/services/rounds.py)
+    rounds_plan      every hour: plan every schedule's rounds up to the horizon (a written schedule is planned at once)
     expire_uploads   every hour: remove photo uploads no device resumed (server/services/blobs.py)
+
+Planning is hourly because a horizon of days moves by a day a day, and it
+reads every schedule (2,000 of them take seconds, bench/rounds.py); marking
+the missed reads only the rounds whose deadline has come, by an index.
 
 `flask --app server run-jobs` runs a consumer; `flask --app server serve`
 runs the server and a consumer in one process (the README's run command).
@@ -54,10 +59,17 @@ def in_app(work):
 
 
 @huey.periodic_task(crontab(minute="*"), retries=2, retry_delay=10)
-def rounds_tick():
-    from server.services.rounds import tick
+def rounds_missed():
+    from server.services.rounds import mark_missed
 
-    return in_app(tick)
+    return in_app(mark_missed)
+
+
+@huey.periodic_task(crontab(minute="3"), retries=2, retry_delay=60)
+def rounds_plan():
+    from server.services.rounds import plan_all
+
+    return in_app(plan_all)
 
 
 @huey.periodic_task(crontab(minute="7"), retries=2, retry_delay=60)

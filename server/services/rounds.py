@@ -8,8 +8,9 @@ second create of the same id is run again as an update that changes nothing.
 
     plan_schedule(id)   make the schedule's rounds up to the horizon; cancel the unstarted ones it no longer wants
     judge_round(id)     attach the inspections done for it and set done / late / missed
-    mark_missed(now)    rounds past their window and grace: missed, with one alert each
-    tick(now)           plan every schedule, then mark the missed (the job runner's periodic task)
+    mark_missed(now)    rounds past their window and grace: missed, with one alert each (the job runner, every minute)
+    plan_all(now)       plan every schedule (the job runner, every hour)
+    tick(now)           both, once (`flask --app server tick`)
 """
 
 import uuid
@@ -280,12 +281,17 @@ def raise_alert(missed: Record) -> None:
     edit("alert", fields, made_id)
 
 
-def tick(now: datetime | None = None) -> dict:
-    """Plan every schedule, then mark the missed rounds: what the job runner runs every minute. A second run changes nothing."""
+def plan_all(now: datetime | None = None) -> dict:
+    """Plan every schedule up to the horizon (the job runner, hourly: a written schedule is planned at once)."""
     now = now or utcnow()
     schedules = db.session.execute(select(Record.id).where(Record.type == "schedule", Record.deleted.is_(False))).scalars().all()
-    made = sum(plan_schedule(schedule_id, now) for schedule_id in schedules)
-    return {"schedules": len(schedules), "rounds_made": made, "rounds_missed": mark_missed(now)}
+    return {"schedules": len(schedules), "rounds_made": sum(plan_schedule(schedule_id, now) for schedule_id in schedules)}
+
+
+def tick(now: datetime | None = None) -> dict:
+    """Plan every schedule, then mark the missed rounds (`flask --app server tick`). A second run changes nothing."""
+    now = now or utcnow()
+    return {**plan_all(now), "rounds_missed": mark_missed(now)}
 
 
 # Compliance.

@@ -1,7 +1,7 @@
 """The job runner (server/jobs.py, Huey): `serve` runs it in the server's own process on SQLite; `run-jobs` on Redis.
 
-Each test queues the rounds tick from another process, as the periodic
-scheduler does every minute, and waits for what it does: rounds planned in
+Each test queues the rounds' planning from another process, as the
+periodic scheduler does every hour, and waits for what it does: rounds planned in
 the app's database. (Huey keeps no result of a periodic task.)
 """
 
@@ -20,7 +20,7 @@ from tests.conftest import TEST_DATABASE_URL, empty_postgres
 from tests.live import free_port, wait_until_serving
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-QUEUE_THE_TICK = "from server.jobs import rounds_tick; rounds_tick()"
+QUEUE_THE_PLAN = "from server.jobs import rounds_plan; rounds_plan()"
 
 
 def environment(instance_path, **extra):
@@ -40,12 +40,12 @@ def database(env):
 
 
 def rounds_planned_by_the_consumer(env) -> int:
-    """Forget the pack's rounds behind the server's back, queue one tick, and count the rounds the consumer makes again."""
+    """Forget the pack's rounds behind the server's back, queue their planning, and count the rounds the consumer makes again."""
     engine = database(env)
     with engine.begin() as connection:
         connection.execute(sqlalchemy.text("DELETE FROM round_deadlines"))
         connection.execute(sqlalchemy.text("DELETE FROM records WHERE type = 'round'"))
-    done = subprocess.run([sys.executable, "-c", QUEUE_THE_TICK], env=env, capture_output=True, text=True, timeout=90)
+    done = subprocess.run([sys.executable, "-c", QUEUE_THE_PLAN], env=env, capture_output=True, text=True, timeout=90)
     assert done.returncode == 0, done.stderr
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -75,7 +75,7 @@ def test_four_workers_and_two_ticks_planning_at_once_make_each_round_once(live_s
     per_schedule = Counter(r["fields"]["schedule_id"] for r in rounds)
     assert set(per_schedule) == set(schedules) and len(set(per_schedule.values())) == 1  # each schedule got the same rounds
     assert min(per_schedule.values()) >= 2 * 14
-    # One more tick, as the job runner makes every minute: nothing left to make.
+    # One more tick: nothing left to make.
     assert "0 rounds made" in live_server.flask("tick")
 
 
