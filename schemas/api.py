@@ -157,12 +157,16 @@ class ComplianceQuerySchema(Schema):
 
     @validates_schema
     def check_range(self, query, **kwargs):
-        if query.get("first") and query.get("last"):
-            first, last = date.fromisoformat(query["first"]), date.fromisoformat(query["last"])
-            if last < first:
-                raise ValidationError("to is before from.", "to")
-            if (last - first).days > 366:
-                raise ValidationError("At most a year at a time.", "to")
+        check_date_range(query)
+
+
+def check_date_range(query: dict) -> None:
+    if query.get("first") and query.get("last"):
+        first, last = date.fromisoformat(query["first"]), date.fromisoformat(query["last"])
+        if last < first:
+            raise ValidationError("to is before from.", "to")
+        if (last - first).days > 366:
+            raise ValidationError("At most a year at a time.", "to")
 
 
 class ComplianceRowSchema(Schema):
@@ -182,3 +186,17 @@ class ComplianceSchema(Schema):
     last = fields.String(data_key="to")
     time_zone = fields.String()
     rows = fields.List(fields.Nested(ComplianceRowSchema))
+
+
+class ExportQuerySchema(Schema):
+    """?format=&from=&to=&site_id=&lang=: at most a year of local dates at a time."""
+
+    format = Text(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
+    first = DateText(data_key="from")
+    last = DateText(data_key="to")
+    site_id = Uuid()
+    lang = Text(load_default="en", validate=validate.OneOf(("en", "zh")))
+
+    @validates_schema
+    def check_range(self, query, **kwargs):
+        check_date_range(query)

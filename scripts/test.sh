@@ -84,6 +84,7 @@ echo "== benchmarks, smoke mode"
   ../.venv/bin/python incremental_pull.py --smoke | tail -n 1
   ../.venv/bin/python cold_start.py --smoke | tail -n 1
   ../.venv/bin/python rounds.py --smoke | tail -n 1
+  ../.venv/bin/python export.py --smoke | tail -n 1
   if [ "$run_postgres" = 1 ]; then
     DATABASE_URL="$POSTGRES_URL" ../.venv/bin/python load.py --smoke | tail -n 1
   else

@@ -4,7 +4,7 @@ import os
 
 from flask import Flask, request
 
-from server.api import auth, blobs, conflicts, devices, labels, openapi, rounds, sync
+from server.api import auth, blobs, conflicts, devices, exports, labels, openapi, rounds, sync
 from server.errors import NulCharacter, UriTooLong
 from server.services import accounts
 from server.services import blobs as blob_service
@@ -18,7 +18,7 @@ def register_api(app: Flask) -> None:
     if os.environ.get("UPLOAD_CRASH_AT"):  # tests/api/test_upload_crash.py only: where an upload dies
         app.config["UPLOAD_CRASH_AT"] = os.environ["UPLOAD_CRASH_AT"]
     app.before_request(check_url)
-    for module in (auth, devices, sync, conflicts, blobs, labels, rounds, openapi):
+    for module in (auth, devices, sync, conflicts, blobs, labels, rounds, exports, openapi):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
 
 

@@ -46,6 +46,14 @@ OPERATIONS = [
         "ComplianceSchema",
         [401, 403, 422],
     ),
+    (
+        "/exports/{kind}",
+        "get",
+        "Inspections, findings or rounds of a date range as XLSX or CSV (office; ?format=&from=&to=&site_id=&lang=)",
+        None,
+        None,
+        [401, 403, 404, 422],
+    ),
     ("/labels/qr.svg", "get", "A checkpoint code (?code=) as a QR code in SVG, to print (office, admin)", None, None, [400, 401, 403]),
 ]
 
