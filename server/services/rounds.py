@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -166,7 +166,8 @@ def note_deadline(for_round: str, grace_until: str) -> None:
 
 
 def forget_deadline(for_round: str) -> None:
-    db.session.execute(delete(RoundDeadline).where(RoundDeadline.round_id == for_round))
+    # No session sync: no RoundDeadline object is ever loaded, and the default would scan the whole session each time.
+    db.session.execute(delete(RoundDeadline).where(RoundDeadline.round_id == for_round).execution_options(synchronize_session=False))
 
 
 # Judging.
@@ -301,36 +302,33 @@ def compliance(site_ids, first: date, last: date) -> list[dict]:
     """Per site and schedule, rounds whose window began from `first` to `last` (local dates): due, done, late, missed, open.
 
     `on_time` is done ÷ (done + late + missed): rounds still open are not judged yet. Missed first.
+    Counted by the database (a round's row keeps its site, and its schedule as its parent), so a month
+    of every estate's rounds is one grouped query, not a read of each round.
     """
     zone = server_zone()
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(UTC)
     # Stored times are all written by format_utc (fixed width, UTC), so they compare as text in SQL on both engines.
     window_start = Record.fields["window_start"].as_string()
-    query = select(Record.fields).where(
-        Record.type == "round", Record.deleted.is_(False), window_start >= format_utc(start), window_start < format_utc(end)
-    )
+    status = Record.fields["status"].as_string()
+    in_range = [Record.type == "round", Record.deleted.is_(False), window_start >= format_utc(start), window_start < format_utc(end)]
     if site_ids is not None:
-        query = query.where(Record.site_id.in_(site_ids))
+        in_range.append(Record.site_id.in_(site_ids))
     rows: dict[tuple[str, str], dict] = {}
-    for fields in db.session.execute(query).scalars():
-        status = fields.get("status")
-        if status == "cancelled":
+    counted = select(Record.site_id, Record.parent_id, status, func.count()).where(*in_range).group_by(Record.site_id, Record.parent_id, status)
+    for site_id, schedule_id, round_status, count in db.session.execute(counted):
+        if round_status == "cancelled":
             continue
         row = rows.setdefault(
-            (fields["site_id"], fields["schedule_id"]),
-            {"site_id": fields["site_id"], "schedule_id": fields["schedule_id"], "due": 0, "done": 0, "late": 0, "missed": 0, "open": 0},
+            (site_id, schedule_id),
+            {"site_id": site_id, "schedule_id": schedule_id, "due": 0, "done": 0, "late": 0, "missed": 0, "open": 0, "missed_round_ids": []},
         )
-        row["due"] += 1
-        row["open" if status == "due" else status] += 1
-        row.setdefault("missed_round_ids", [])
-        if status == "missed":
-            row["missed_round_ids"].append(fields_id(fields))
+        row["due"] += count
+        row["open" if round_status == "due" else round_status] += count
+    missed = select(Record.site_id, Record.parent_id, Record.id).where(*in_range, status == "missed").order_by(window_start)
+    for site_id, schedule_id, missed_id in db.session.execute(missed):
+        rows[(site_id, schedule_id)]["missed_round_ids"].append(missed_id)
     for row in rows.values():
         judged = row["done"] + row["late"] + row["missed"]
         row["on_time"] = round(row["done"] / judged, 4) if judged else None
     return sorted(rows.values(), key=lambda row: (-row["missed"], row["site_id"], row["schedule_id"]))
-
-
-def fields_id(fields: dict) -> str:
-    return round_id(fields["schedule_id"], fields["slot"])
