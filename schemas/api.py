@@ -1,8 +1,6 @@
 """Request and response payloads of the API (beyond the record fields)."""
 
-from datetime import date
-
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from schemas.fields import DateText, StrictInteger, Text, UtcDateTime, Uuid
 from schemas.records import RECORD_TYPES
@@ -150,23 +148,10 @@ class ResolveSchema(Schema):
 
 
 class ComplianceQuerySchema(Schema):
-    """?from=&to=: local dates (the server's TIME_ZONE), at most a year apart; both default to the last 7 days."""
+    """?from=&to=: local dates (the server's TIME_ZONE); server/api/payload.py date_range fills in and checks the range."""
 
     first = DateText(data_key="from")
     last = DateText(data_key="to")
-
-    @validates_schema
-    def check_range(self, query, **kwargs):
-        check_date_range(query)
-
-
-def check_date_range(query: dict) -> None:
-    if query.get("first") and query.get("last"):
-        first, last = date.fromisoformat(query["first"]), date.fromisoformat(query["last"])
-        if last < first:
-            raise ValidationError("to is before from.", "to")
-        if (last - first).days > 366:
-            raise ValidationError("At most a year at a time.", "to")
 
 
 class ComplianceRowSchema(Schema):
@@ -189,14 +174,10 @@ class ComplianceSchema(Schema):
 
 
 class ExportQuerySchema(Schema):
-    """?format=&from=&to=&site_id=&lang=: at most a year of local dates at a time."""
+    """?format=&from=&to=&site_id=&lang=: local dates, as ComplianceQuerySchema's."""
 
     format = Text(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
     first = DateText(data_key="from")
     last = DateText(data_key="to")
     site_id = Uuid()
     lang = Text(load_default="en", validate=validate.OneOf(("en", "zh")))
-
-    @validates_schema
-    def check_range(self, query, **kwargs):
-        check_date_range(query)

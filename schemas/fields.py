@@ -95,6 +95,9 @@ class UtcDateTime(fields.Field):
         return value
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 class DateText(fields.Field):
     """A calendar date, YYYY-MM-DD."""
 
@@ -102,9 +105,11 @@ class DateText(fields.Field):
         if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValidationError("Not a date (YYYY-MM-DD).")
         try:
-            date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError as error:
             raise ValidationError("Not a date (YYYY-MM-DD).") from error
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:  # far dates overflow the arithmetic done on them (ranges, zones)
+            raise ValidationError(f"A date from {FIRST_YEAR} to {LAST_YEAR}.")
         return value
 
 

@@ -49,7 +49,7 @@ def seed() -> list[tuple[str, str]]:
         made[username] = accounts.create_user(username, role, PASSWORD, name=name, company=company)
     estate = build_estate(writer)
     for pack in PACKS:
-        install_pack(pack, SITE_NAME, starts_on=date.today() - timedelta(days=8))  # the history below begins a week ago
+        install_pack(pack, SITE_NAME, starts_on=date.today() - timedelta(days=8), actor=writer.actor("admin"))  # history from a week ago
     build_findings(writer, estate, made, lobby_round=build_inspection(writer, estate))
     build_rounds_history(writer)
     return [(username, role) for username, role, _, _ in users]

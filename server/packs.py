@@ -16,12 +16,13 @@ so a pack can never hold a state the server would refuse.
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Record
-from server.services.actor import system_actor
+from server.services.actor import Actor, system_actor
 from server.services.mutations import apply_server_edit
 
 
@@ -278,13 +279,17 @@ PACKS = {
 }
 
 
-def install_pack(name: str, site_name: str | None = None, starts_on: date | None = None) -> dict:
-    """Install a pack on a site (the only one, the one named, or a new one of that name): what was made, by kind."""
+def install_pack(name: str, site_name: str | None = None, starts_on: date | None = None, actor: Actor | None = None) -> dict:
+    """Install a pack on a site (the only one, the one named, or a new one of that name): what was made, by kind.
+
+    Written by `actor` (the demo's admin), else by the system, as the shell's other commands write.
+    """
     pack = PACKS[name]
     made = {"site": 0, "template": 0, "checkpoint": 0, "schedule": 0}
-    site_id = find_or_make_site(site_name, made)
-    families = {checklist: find_or_make_template(checklist, made) for checklist in pack.checklists}
-    route = route_of(pack, site_id, made)
+    write = partial(write_as, actor or system_actor())
+    site_id = find_or_make_site(write, site_name, made)
+    families = {checklist: find_or_make_template(write, checklist, made) for checklist in pack.checklists}
+    route = route_of(write, pack, site_id, made)
     existing = {r.fields.get("name") for r in live_records("schedule") if r.site_id == site_id}
     for suggested in pack.schedules:
         if suggested.name in existing:
@@ -311,15 +316,15 @@ def live_records(record_type: str) -> list[Record]:
     return list(db.session.execute(select(Record).where(Record.type == record_type, Record.deleted.is_(False))).scalars())
 
 
-def write(record_type: str, fields: dict) -> str:
+def write_as(actor: Actor, record_type: str, fields: dict) -> str:
     record_id = str(uuid.uuid4())
-    result = apply_server_edit(system_actor(), record_type, fields, record_id=record_id)
+    result = apply_server_edit(actor, record_type, fields, record_id=record_id)
     if result["status"] != "applied":
         raise ValueError(f"the pack's {record_type} was refused: {result.get('error')}")
     return record_id
 
 
-def find_or_make_site(site_name: str | None, made: dict) -> str:
+def find_or_make_site(write, site_name: str | None, made: dict) -> str:
     sites = live_records("site")
     if site_name is None and len(sites) == 1:
         return sites[0].id
@@ -333,7 +338,7 @@ def find_or_make_site(site_name: str | None, made: dict) -> str:
     return write("site", {"name": site_name})
 
 
-def find_or_make_template(checklist: str, made: dict) -> str:
+def find_or_make_template(write, checklist: str, made: dict) -> str:
     """The template family of that name (its first revision's id), made from the pack's checklist if missing."""
     for template in live_records("template"):
         if template.fields.get("name") == checklist:
@@ -343,7 +348,7 @@ def find_or_make_template(checklist: str, made: dict) -> str:
     return write("template", {"name": name, "names": {"zh": zh}, "category": category, "items": items, "active": True})
 
 
-def route_of(pack: Pack, site_id: str, made: dict) -> list[str]:
+def route_of(write, pack: Pack, site_id: str, made: dict) -> list[str]:
     on_site = sorted((c for c in live_records("checkpoint") if c.site_id == site_id), key=lambda c: c.fields.get("code") or "")
     if pack.codes:
         route = [c.id for code in pack.codes for c in on_site if c.fields.get("code") == code]

@@ -35,8 +35,12 @@ PAGE_POLICY = (
 )
 
 
+# The install icon: the browser fetches it itself, online, when the app is added to a home screen; no screen shows it.
+INSTALL_ONLY = ("icon-512.png",)
+
+
 def shell_files() -> list[str]:
-    """The URL paths the service worker caches: every app file but the worker itself and the vendored libraries.
+    """The URL paths the service worker caches: every app file but the worker itself, the vendored libraries and the install icon.
 
     A vendored library (pwa/vendor/) is imported by the one screen that needs it and cached on first use,
     so the first load stays within its budget.
@@ -46,7 +50,7 @@ def shell_files() -> list[str]:
         for path in PWA_FOLDER.rglob("*")
         if path.is_file()
         and path.suffix in SHELL_SUFFIXES
-        and path.name not in ("sw.js", "index.html")
+        and path.name not in ("sw.js", "index.html", *INSTALL_ONLY)
         and "vendor" not in path.relative_to(PWA_FOLDER).parts
     )
     return ["/", *files]

@@ -61,7 +61,7 @@ def rule_problem(rule) -> str | None:
 def zone_problem(name: str) -> str | None:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the zone database, such as "America"
         return f"No such time zone: {name}."
     return None
 

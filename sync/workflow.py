@@ -50,6 +50,7 @@ ROUND_STATUSES = ("due", "done", "late", "missed", "cancelled")  # cancelled: it
 ROUND_MOVES = (
     {("due", to): OFFICE_ROLES for to in ("done", "late", "missed", "cancelled")}
     | {("missed", to): OFFICE_ROLES for to in ("done", "late")}
+    | {("late", "done"): OFFICE_ROLES}  # an earlier visit, made in the window on a phone that was offline, reaches the server later
     | {("cancelled", "due"): OFFICE_ROLES}  # the schedule edited back
 )
 

@@ -1,14 +1,14 @@
 """Spreadsheet exports for the office: inspections, findings and rounds of a date range (server/services/exports.py)."""
 
 import os
-from datetime import date, timedelta
 
 from flask import Response, request, send_file, stream_with_context
 
 from schemas.api import ExportQuerySchema
 from server.api.boundary import ApiBlueprint
 from server.api.guard import current_actor, login_required
-from server.errors import Forbidden, NotFound
+from server.api.payload import date_range
+from server.errors import Forbidden, NotFound, Unprocessable
 from server.models import utcnow
 from server.services import exports
 from server.services.rounds import server_zone
@@ -28,15 +28,17 @@ def export(kind: str):
     actor = current_actor()
     if query.get("site_id") and not actor.covers_site(query["site_id"]):
         raise Forbidden("That site is not one of yours.")
-    last = date.fromisoformat(query["last"]) if query.get("last") else utcnow().astimezone(server_zone()).date()
-    first = date.fromisoformat(query["first"]) if query.get("first") else last - timedelta(days=29)
+    first, last = date_range(query, 30, utcnow().astimezone(server_zone()).date())
     rows = exports.table(actor, kind, query.get("site_id"), first, last, query["lang"])
     name = f"{kind}-{first.isoformat()}-{last.isoformat()}.{query['format']}"
     if query["format"] == "csv":
         response = Response(stream_with_context(exports.csv_chunks(rows)), mimetype=MIMETYPES["csv"])
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    path = exports.xlsx_file(rows, kind)
+    try:
+        path = exports.xlsx_file(rows, kind)
+    except exports.TooManyRows as error:
+        raise Unprocessable(str(error), {"to": ["Too many rows for one sheet."]}) from error
     # Opened, then unlinked at once: the open file is sent and its space freed when the response closes it.
     handle = open(path, "rb")  # noqa: SIM115 - send_file closes it
     os.remove(path)

@@ -10,11 +10,12 @@ sees the data.
 
 import json
 import re
+from datetime import date, timedelta
 
 import orjson
 from flask import request
 
-from server.errors import InvalidText, MalformedJson, UnsupportedMediaType
+from server.errors import InvalidText, MalformedJson, Unprocessable, UnsupportedMediaType
 
 MAX_DEPTH = 32
 # A NUL or a lone surrogate can only come from a \u escape: raw ones fail the
@@ -105,3 +106,19 @@ def check_text(text: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
         raise InvalidText("Text may not contain lone surrogates.") from error
+
+
+def date_range(query: dict, days: int, today: date) -> tuple[date, date]:
+    """A query's `from` and `to` (loaded as `first`, `last`): `days` days ending today, or from or to the one given; at most a year."""
+    span = timedelta(days=days - 1)
+    if query.get("first"):
+        first = date.fromisoformat(query["first"])
+        last = date.fromisoformat(query["last"]) if query.get("last") else first + span
+    else:
+        last = date.fromisoformat(query["last"]) if query.get("last") else today
+        first = last - span
+    if last < first:
+        raise Unprocessable("to is before from.", {"to": ["Before from."]})
+    if (last - first).days > 366:
+        raise Unprocessable("At most a year at a time.", {"to": ["More than a year after from."]})
+    return first, last

@@ -48,6 +48,7 @@ SCHEDULE = RecordType(
     Reads(staff=THEIR_SITES, contractor=NOBODY),
     Rights(create=office_creates, update=office_only, delete=office_only),
     references={"site_id": "site", "template_family_id": "template"},
+    fixed_fields=("site_id",),  # its rounds stay on their site: a schedule for another site is a new schedule
     check_values=check_route,
     # A schedule written (made, edited, ended) has its rounds planned again at once, not at the next tick.
     follow_ups=lambda record_id, fields: [("schedule", record_id)],

@@ -39,6 +39,12 @@ CATALOGS = Path(__file__).resolve().parents[2] / "pwa" / "i18n"
 LANGUAGES = ("en", "zh")
 FORMATS = ("xlsx", "csv")
 PAGE = 1000
+XLSX_ROWS = 1_048_576  # a sheet's rows in Excel, the header's included
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TooManyRows(ValueError):
+    pass
 
 
 @cache
@@ -269,13 +275,22 @@ def table(actor: Actor, kind: str, site_id: str | None, first: date, last: date,
         yield from sheet.rows(names, record, language)
 
 
+def as_text_cell(value):
+    """A CSV cell a spreadsheet will not run: text that would start a formula gets a leading apostrophe (OWASP's advice)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def csv_chunks(rows: Iterator[list]) -> Iterator[bytes]:
     """CSV as it is made, a few hundred rows a chunk, with a byte-order mark for Excel."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff".encode()
     for number, row in enumerate(rows, start=1):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([as_text_cell(value) for value in row])
         if number % 500 == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -287,7 +302,9 @@ def xlsx_file(rows: Iterator[list], title: str) -> str:
     """The rows written to a temporary .xlsx file in constant memory; its path (the caller removes it)."""
     handle, path = tempfile.mkstemp(prefix="ep-export-", suffix=".xlsx")
     os.close(handle)
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    # A title such as =HYPERLINK(...) stays text: an export never carries a formula or link somebody typed.
+    options = {"constant_memory": True, "tmpdir": tempfile.gettempdir(), "strings_to_formulas": False, "strings_to_urls": False}
+    workbook = xlsxwriter.Workbook(path, options)
     worksheet = workbook.add_worksheet(title[:31])
     bold = workbook.add_format({"bold": True})
     try:
@@ -295,8 +312,11 @@ def xlsx_file(rows: Iterator[list], title: str) -> str:
             if number == 0:
                 worksheet.write_row(0, 0, row, bold)
                 worksheet.freeze_panes(1, 0)
-            else:
-                worksheet.write_row(number, 0, ["" if value is None else value for value in row])
-    finally:
+            elif worksheet.write_row(number, 0, ["" if value is None else value for value in row]) == -1:
+                raise TooManyRows(f"More than {XLSX_ROWS - 1:,} rows do not fit in one sheet: choose fewer days, or CSV.")
+    except BaseException:
         workbook.close()
+        os.remove(path)
+        raise
+    workbook.close()
     return path

@@ -58,17 +58,30 @@ def horizon() -> timedelta:
     return timedelta(days=int(current_app.config.get("ROUNDS_HORIZON_DAYS") or DEFAULT_HORIZON_DAYS))
 
 
-def edit(record_type: str, fields: dict, record_id: str) -> dict:
+def edit(record_type: str, fields: dict, record_id: str) -> bool:
+    """Write a round or alert as the system actor; whether it was applied.
+
+    A refusal is the server's own bug, never the pusher's: it is logged and the push or tick goes on, so a
+    phone's batch is never refused (and resent for ever) for what the server derives from it.
+    """
     result = apply_server_edit(system_actor(), record_type, fields, record_id=record_id)
-    if result["status"] not in ("applied", "duplicate"):
-        raise RuntimeError(f"the server's own {record_type} {record_id} was refused: {result}")
-    return result
+    if result["status"] in ("applied", "duplicate"):
+        return True
+    current_app.logger.error("the server's own %s %s was refused: %s", record_type, record_id, result)
+    return False
+
+
+def locked(record_id: str) -> Record | None:
+    """The record as it is now, its row locked to the end of the transaction (PostgreSQL), so two judges take turns."""
+    return db.session.execute(
+        select(Record).where(Record.id == record_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
 
 
 # Planning.
 
 
-def wanted_rounds(schedule_id: str, schedule: dict, made_at: datetime, now: datetime, rounds: list[Record]) -> dict[str, dict]:
+def wanted_rounds(schedule_id: str, schedule: dict, made_at: datetime, now: datetime, latest: Record | None) -> dict[str, dict]:
     """The rounds a schedule wants from its making (at most LOOKBACK ago) to the horizon: id -> planned fields."""
     zone = zone_of(schedule)
     rule = schedule["recurrence"]
@@ -80,7 +93,9 @@ def wanted_rounds(schedule_id: str, schedule: dict, made_at: datetime, now: date
     window, grace = timedelta(minutes=schedule["window_minutes"]), timedelta(minutes=schedule.get("grace_minutes") or 0)
     first, last = (since - window - grace).astimezone(zone).date(), (now + horizon()).astimezone(zone).date()
     if schedule.get("mode") == "after_completion":
-        slots = next_after_completion(rule, starts_on, ends_on, rounds, zone)
+        slots = next_after_completion(
+            rule, starts_on, ends_on, latest, first, zone, lambda day, at: recurrence.slot_start(day, at, zone) + window + grace > since
+        )
     else:
         slots = recurrence.local_slots(rule, starts_on, ends_on, first, last)
     wanted = {}
@@ -103,17 +118,20 @@ def wanted_rounds(schedule_id: str, schedule: dict, made_at: datetime, now: date
     return wanted
 
 
-def next_after_completion(rule: dict, starts_on: date, ends_on: date | None, rounds: list[Record], zone: ZoneInfo) -> list[tuple[date, str]]:
-    """After-completion mode: one round at a time, the next counted from the day the last was completed."""
-    live = [r for r in rounds if r.fields.get("status") != "cancelled"]
-    if not live:
-        first = next(iter(recurrence.local_slots(rule, starts_on, ends_on, starts_on, starts_on + timedelta(days=400))), None)
-        return [first] if first else []
-    latest = max(live, key=lambda r: r.fields["window_start"])
+def next_after_completion(
+    rule: dict, starts_on: date, ends_on: date | None, latest: Record | None, first: date, zone: ZoneInfo, still_open
+) -> list[tuple[date, str]]:
+    """After-completion mode: one round at a time, the next counted from the day the last was done (or missed)."""
+    if latest is None:  # the first round: the first slot not over already
+        begin = max(starts_on, first)
+        slots = recurrence.local_slots(rule, starts_on, ends_on, begin, begin + timedelta(days=400))
+        slot = next((slot for slot in slots if still_open(*slot)), None)
+        return [slot] if slot else []
     keep = [(date.fromisoformat(latest.fields["slot"][:10]), latest.fields["slot"][11:])]
-    if not latest.fields.get("completed_at"):
+    ended = latest.fields.get("completed_at") or latest.fields.get("missed_at")  # a missed round is counted from its miss
+    if not ended:
         return keep
-    due_on = recurrence.next_after(rule, parse_utc(latest.fields["completed_at"]).astimezone(zone).date())
+    due_on = recurrence.next_after(rule, parse_utc(ended).astimezone(zone).date())
     if ends_on and due_on > ends_on:
         return keep
     return [*keep, (due_on, sorted(rule["times"])[0])]
@@ -123,12 +141,16 @@ def plan_schedule(schedule_id: str, now: datetime | None = None) -> int:
     """Make the schedule's rounds up to the horizon; the number made. Unstarted future rounds follow its edits."""
     now = now or utcnow()
     schedule = db.session.get(Record, schedule_id)
-    rounds = list(
-        db.session.execute(select(Record).where(Record.parent_id == schedule_id, Record.type == "round", Record.deleted.is_(False))).scalars()
-    )
+    # Only the rounds still ahead or open matter here (a year of history does not), and the latest live one.
+    of_schedule = [Record.parent_id == schedule_id, Record.type == "round", Record.deleted.is_(False)]
+    window_start = Record.fields["window_start"].as_string()
+    rounds = list(db.session.execute(select(Record).where(*of_schedule, window_start >= format_utc(now - LOOKBACK - timedelta(days=62)))).scalars())
+    latest = db.session.execute(
+        select(Record).where(*of_schedule, Record.fields["status"].as_string() != "cancelled").order_by(window_start.desc()).limit(1)
+    ).scalar_one_or_none()
     existing = {r.id: r for r in rounds}
     live = schedule is not None and not schedule.deleted and schedule.fields.get("active", True)
-    wanted = wanted_rounds(schedule_id, schedule.fields, schedule.created_at, now, rounds) if live else {}
+    wanted = wanted_rounds(schedule_id, schedule.fields, schedule.created_at, now, latest) if live else {}
     made = 0
     for planned_id, planned in wanted.items():
         current = existing.get(planned_id)
@@ -181,16 +203,18 @@ def judge_round(judged_id: str, sources: set[str] = frozenset(), now: datetime |
     Each inspection is judged once, when first found submitted: a later
     review or a send-back does not move it.
     """
-    current = db.session.get(Record, judged_id)
+    current = locked(judged_id)
     if current is None or current.deleted or current.type != "round":
         return
     fields = current.fields
     points = list(fields.get("points") or [])
     known = {point["inspection_id"] for point in points}
+    route = fields["checkpoint_ids"]
     window = [parse_utc(fields[name]) for name in ("window_start", "window_end", "grace_until")]
     for inspection in db.session.execute(select(Record).where(Record.id.in_(set(sources) - known))).scalars():
         if inspection.type == "inspection" and not inspection.deleted and inspection.fields.get("round_id") == judged_id:
-            if inspection.fields.get("status") in DONE_INSPECTION:
+            # A visit is a point of the round only at a checkpoint of its route (an inspection elsewhere keeps its round_id, unjudged).
+            if inspection.fields.get("status") in DONE_INSPECTION and inspection.fields.get("checkpoint_id") in route:
                 points.append(point_of(inspection, window))
     if len(points) == len(fields.get("points") or []):
         return
@@ -198,15 +222,16 @@ def judge_round(judged_id: str, sources: set[str] = frozenset(), now: datetime |
     first_visit = {}
     for point in points:
         at = parse_utc(point["at"])
+        if point["timing"] == recurrence.EARLY:
+            continue  # before its window opened (a round planned days ahead): shown, labelled, but it does not do the round
         if point["checkpoint_id"] not in first_visit or at < first_visit[point["checkpoint_id"]]:
             first_visit[point["checkpoint_id"]] = at
-    route = fields["checkpoint_ids"]
     if all(checkpoint in first_visit for checkpoint in route) and fields.get("status") != "cancelled":
         completed = max(first_visit[checkpoint] for checkpoint in route)
         update["completed_at"] = format_utc(completed)
         update["skipped_ids"] = []
         verdict = recurrence.timing(completed, *window)
-        status = {recurrence.EARLY: "done", recurrence.ON_TIME: "done", recurrence.LATE: "late"}.get(verdict, "missed")
+        status = {recurrence.ON_TIME: "done", recurrence.LATE: "late"}.get(verdict, "missed")
         if status != fields.get("status"):
             update["status"] = status
         forget_deadline(judged_id)
@@ -217,11 +242,15 @@ def judge_round(judged_id: str, sources: set[str] = frozenset(), now: datetime |
             return
     elif fields.get("status") == "missed":
         update["skipped_ids"] = [checkpoint for checkpoint in route if checkpoint not in first_visit]
-    edit("round", update, judged_id)
-    if "completed_at" in update:
-        schedule = db.session.get(Record, fields["schedule_id"])
-        if schedule is not None and schedule.fields.get("mode") == "after_completion":
-            plan_schedule(schedule.id)  # its next round is counted from this completion: plan it now, not at the next tick
+    if edit("round", update, judged_id) and "completed_at" in update:
+        replan_after_completion(fields["schedule_id"], now)
+
+
+def replan_after_completion(schedule_id: str, now: datetime | None) -> None:
+    """An after-completion schedule's next round is counted from the one just done or missed: plan it now, not in an hour."""
+    schedule = db.session.get(Record, schedule_id)
+    if schedule is not None and not schedule.deleted and schedule.fields.get("mode") == "after_completion":
+        plan_schedule(schedule.id, now)
 
 
 def point_of(inspection: Record, window: list[datetime]) -> dict:
@@ -252,15 +281,16 @@ def mark_missed(now: datetime | None = None) -> int:
     closing = db.session.execute(select(RoundDeadline.round_id).where(RoundDeadline.closes_at <= now).order_by(RoundDeadline.closes_at)).scalars()
     marked = 0
     for closed_id in list(closing):
-        current = db.session.get(Record, closed_id)
         forget_deadline(closed_id)
+        current = locked(closed_id)  # as it is now: a push may have judged it done while this tick waited
         if current is None or current.deleted or current.fields.get("status") != "due":
             continue
         visited = {point["checkpoint_id"] for point in current.fields.get("points") or []}
         skipped = [checkpoint for checkpoint in current.fields["checkpoint_ids"] if checkpoint not in visited]
-        edit("round", {"status": "missed", "missed_at": format_utc(now), "skipped_ids": skipped}, closed_id)
-        raise_alert(current)
-        marked += 1
+        if edit("round", {"status": "missed", "missed_at": format_utc(now), "skipped_ids": skipped}, closed_id):
+            raise_alert(current)
+            marked += 1
+            replan_after_completion(current.fields["schedule_id"], now)
     return marked
 
 

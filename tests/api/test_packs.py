@@ -3,12 +3,16 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from schemas.fields import format_utc, parse_utc
+from server.extensions import db
+from server.models import Record
 from server.packs import PACKS
+from server.services import rounds as rounds_service
 
 
-def test_the_hv_room_pack_on_an_empty_database_gives_a_working_patrol(runner, make_user, login):
+def test_the_hv_room_pack_on_an_empty_database_gives_a_working_patrol(app, runner, make_user, login):
     result = runner.invoke(args=["install-pack", "hv-room"])
     assert result.exit_code == 0, result.output
     assert "1 site(s) made, 3 template(s) made, 1 checkpoint(s) made, 3 schedule(s) made" in result.output
@@ -31,9 +35,17 @@ def test_the_hv_room_pack_on_an_empty_database_gives_a_working_patrol(runner, ma
     whole_days = sorted(per_day)[1:-1]  # today and the horizon's last day may be cut
     assert len(whole_days) >= 12 and all(sorted(per_day[day]) == ["08:00", "20:00"] for day in whole_days)
 
-    # The patrol is done with the pack's own checklist, by scanning the pack's label.
+    # The patrol is done with the pack's own checklist, by scanning the pack's label: yesterday's evening patrol,
+    # made on a phone offline then and pushed now (the schedule is backdated a day, so yesterday's rounds exist).
+    with app.app_context():
+        db.session.execute(
+            update(Record).where(Record.id == schedules["HV room patrol"]["id"]).values(created_at=datetime.now(UTC) - timedelta(days=2))
+        )
+        rounds_service.plan_schedule(schedules["HV room patrol"]["id"])
+        db.session.commit()
     now = format_utc(datetime.now(UTC))
-    target = min((r for r in rounds if r["fields"]["window_end"] > now), key=lambda r: r["fields"]["window_start"])  # open now, or next
+    past = [r for r in inspector.sync_down().values() if r["type"] == "round" and r["fields"]["grace_until"] < now]
+    target = max(past, key=lambda r: r["fields"]["window_start"])
     template = next(r for r in records.values() if r["type"] == "template" and r["id"] == target["fields"]["template_family_id"])
     answers = {item["key"]: {"value": answer(item)} for item in template["fields"]["items"] if item["kind"] != "photo"}
     fields = {
@@ -45,7 +57,7 @@ def test_the_hv_room_pack_on_an_empty_database_gives_a_working_patrol(runner, ma
         "status": "submitted",
         "answers": answers,
     }
-    when = max(now, format_utc(parse_utc(target["fields"]["window_start"]) + timedelta(minutes=1)))  # made offline in the window
+    when = format_utc(parse_utc(target["fields"]["window_start"]) + timedelta(minutes=20))
     pushed = inspector.push(inspector.mutation("inspection", fields, edited_at=when))[0]
     assert pushed["status"] == "applied", pushed
     assert inspector.sync_down()[target["id"]]["fields"]["status"] == "done"

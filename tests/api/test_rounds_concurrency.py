@@ -5,7 +5,7 @@ import sys
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from server.services.rounds import round_id
 from tests.helpers import new_id, now_iso
@@ -81,3 +81,67 @@ def test_four_workers_and_two_ticks_planning_at_once_make_each_round_once(live_s
 
 def office_mutation(record_type, record_id, fields):
     return {"mid": new_id(), "type": record_type, "id": record_id, "op": "upsert", "base_version": None, "edited_at": now_iso(), "fields": fields}
+
+
+def test_two_visits_to_one_round_pushed_at_once_both_count(live_server):
+    live_server.create_user("office", "office")
+    live_server.create_user("first", "inspector")
+    live_server.create_user("second", "inspector")
+    office = live_server.login("office", "desk")
+    site, template = new_id(), new_id()
+    points = [new_id(), new_id()]
+    setup = [
+        office_mutation("site", site, {"name": "Harbour"}),
+        office_mutation("template", template, {"name": "Patrol", "category": "fire", "items": [{"key": "ok", "label": "OK", "kind": "pass_fail"}]}),
+    ] + [office_mutation("checkpoint", point, {"site_id": site, "name": f"Point {n}", "category": "fire"}) for n, point in enumerate(points)]
+    now = datetime.now(UTC) - timedelta(minutes=10)
+    schedules = [new_id() for _ in range(SCHEDULES)]
+    setup += [
+        office_mutation(
+            "schedule",
+            schedule,
+            {
+                "site_id": site,
+                "name": f"Route {n}",
+                "template_family_id": template,
+                "checkpoint_ids": points,
+                "time_zone": "UTC",
+                "recurrence": {"every": "day", "interval": 1, "times": [now.strftime("%H:%M")]},
+                "window_minutes": 120,
+                "starts_on": now.date().isoformat(),
+            },
+        )
+        for n, schedule in enumerate(schedules)
+    ]
+    assert {result["status"] for result in office.push(setup)} == {"applied"}
+    slot = now.strftime("%Y-%m-%dT%H:%M")
+    rounds = [round_id(schedule, slot) for schedule in schedules]
+    phones = [live_server.login("first"), live_server.login("second")]
+    start = threading.Barrier(2)
+
+    def visit(phone, point):
+        visits = [
+            office_mutation(
+                "inspection",
+                new_id(),
+                {
+                    "template_id": template,
+                    "site_id": site,
+                    "checkpoint_id": point,
+                    "round_id": done,
+                    "status": "submitted",
+                    "answers": {"ok": {"value": "pass"}},
+                },
+            )
+            for done in rounds
+        ]
+        start.wait()
+        return [phone.push([mutation])[0]["status"] for mutation in visits]  # one push each, the two phones side by side
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(visit, phones, points))
+    assert {status for pushed in results for status in pushed} == {"applied"}
+    records = office.sync_down()
+    judged = [records[done]["fields"] for done in rounds]
+    assert [sorted(point["checkpoint_id"] for point in fields["points"]) for fields in judged] == [sorted(points)] * SCHEDULES
+    assert {fields["status"] for fields in judged} == {"done"}
