@@ -13,6 +13,8 @@ import { routes as jobRoutes } from './features/jobs/routes.js';
 import { languageSwitch, renderLogin } from './features/login/login.js';
 import { routes as peopleRoutes } from './features/people/routes.js';
 import { routes as reviewRoutes } from './features/review/routes.js';
+import { routes as roundRoutes } from './features/rounds/routes.js';
+import { drawAlertBadge, routes as scheduleRoutes } from './features/schedules/routes.js';
 import { routes as setupRoutes } from './features/setup/routes.js';
 import { renderStatusBar } from './features/status/status.js';
 import { routes as statusRoutes } from './features/status/routes.js';
@@ -36,15 +38,16 @@ const shell = { main, onLogout };
 // Each role's screens: its features' routes, its bottom bar, and where it starts.
 const ROLES = {
   inspector: {
-    home: '#/checkpoints',
-    nav: [['#/checkpoints', 'nav_checkpoints'], ['#/inspections', 'nav_inspections'], ['#/findings', 'nav_findings'], ['#/sync', 'nav_sync']],
-    routes: [...inspectionRoutes, ...findingRoutes, ...statusRoutes],
+    home: '#/rounds',
+    nav: [['#/rounds', 'nav_rounds'], ['#/checkpoints', 'nav_checkpoints'], ['#/inspections', 'nav_inspections'], ['#/findings', 'nav_findings'],
+      ['#/sync', 'nav_sync']],
+    routes: [...roundRoutes, ...inspectionRoutes, ...findingRoutes, ...statusRoutes],
   },
   office: {
     home: '#/desk',
     nav: [['#/desk', 'nav_desk'], ['#/review', 'nav_review'], ['#/companies', 'nav_companies'], ['#/setup', 'nav_setup'],
-      ['#/people', 'nav_people'], ['#/conflicts', 'nav_conflicts'], ['#/sync', 'nav_sync']],
-    routes: [...deskRoutes, ...reviewRoutes, ...setupRoutes, ...templateRoutes, ...peopleRoutes, ...statusRoutes],
+      ['#/schedules', 'nav_schedules'], ['#/alerts', 'nav_alerts'], ['#/people', 'nav_people'], ['#/conflicts', 'nav_conflicts'], ['#/sync', 'nav_sync']],
+    routes: [...deskRoutes, ...reviewRoutes, ...setupRoutes, ...templateRoutes, ...scheduleRoutes, ...peopleRoutes, ...statusRoutes],
   },
   contractor: {
     home: '#/jobs',
@@ -95,6 +98,7 @@ function drawNav(role) {
   const links = role.nav.map(([href, label]) => h('a', { href, 'data-label': label }, t(label)));
   nav.replaceChildren(...links);
   nav.style.setProperty('--columns', String(links.length));
+  drawAlertBadge(nav); // the unread count on the office's Alerts link, kept current as the replica changes
 }
 
 function markCurrentNav(hash) {

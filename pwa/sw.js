@@ -22,12 +22,12 @@ const isVendor = (pathname) => pathname.startsWith('/vendor/');
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(SHELL_FILES.filter((url) => !isVendor(url)).map((url) => new Request(url, { cache: 'no-cache' })));
+    await cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: 'no-cache' })));
     for (const name of await caches.keys()) {
       if (!name.startsWith(PREFIX) || name === CACHE) continue;
       const old = await caches.open(name);
       for (const request of await old.keys()) {
-        if (isVendor(new URL(request.url).pathname) && SHELL_FILES.includes(new URL(request.url).pathname)) await cache.put(request, await old.match(request));
+        if (isVendor(new URL(request.url).pathname)) await cache.put(request, await old.match(request));
       }
     }
   })());

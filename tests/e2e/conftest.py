@@ -70,7 +70,13 @@ def phone(browser):
         context.close()
 
 
-def log_in(page, server, username="inspector", home="#checkpoint-list li"):
+# What each demo user's home screen shows once it is drawn; an inspector's (inspector, inspector2) is their rounds.
+DEMO_HOMES = {"office": "#desk-list li", "admin": "#desk-list li", "fireco": ".job-list li", "greenco": ".job-list li"}
+INSPECTOR_HOME = "#rounds-title"
+
+
+def log_in(page, server, username="inspector", home=None):
+    home = home or DEMO_HOMES.get(username, INSPECTOR_HOME)
     page.goto(server.url + "/")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
@@ -79,6 +85,12 @@ def log_in(page, server, username="inspector", home="#checkpoint-list li"):
     # The service worker is active: from here on the app starts offline.
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     expect_synced(page)
+
+
+def open_checkpoints(page):
+    """The inspector's Checkpoints screen, from the bottom bar (their home is their rounds)."""
+    page.click("a[href='#/checkpoints']")
+    page.wait_for_selector("#checkpoint-list li")
 
 
 def expect_synced(page):

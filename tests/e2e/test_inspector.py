@@ -174,9 +174,16 @@ def test_two_phones_editing_one_finding_offline_end_the_same_and_the_loser_is_to
     assert [(c["field"], c["kept"]["value"], c["lost"]["value"]) for c in conflicts] == [("severity", "critical", "high")]
 
 
+VENDORED_IN_CACHE = (
+    "caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then((cache) => cache.keys()))))"
+    ".then((lists) => lists.flat().some((request) => request.url.includes('/vendor/')))"
+)
+
+
 def test_an_app_update_while_offline_keeps_the_outbox_and_the_open_draft(phone, demo_server):
     page = phone()
     log_in(page, demo_server)
+    wait_until(page, VENDORED_IN_CACHE)  # the rounds home fetched the QR decoder while online
     old_version = page.evaluate("""() => new Promise((resolve) => {
         const channel = new MessageChannel();
         channel.port1.onmessage = (event) => resolve(event.data);
@@ -203,6 +210,7 @@ def test_an_app_update_while_offline_keeps_the_outbox_and_the_open_draft(phone, 
         navigator.serviceWorker.ready.then((registration) => registration.active.postMessage({type: 'version'}, [channel.port2]));
     })""")
     assert new_version != old_version
+    assert page.evaluate(VENDORED_IN_CACHE), "the QR decoder moved into the new version's cache, for scanning offline"
     page.wait_for_selector("#item-cabinet")
     expect(page.locator("#value-extinguisher_pressure")).to_have_value("1.3")
     expect(page.locator("#cabinet-fail")).to_be_checked()
@@ -219,7 +227,7 @@ def test_the_chinese_interface_renders_the_same_flow(phone, demo_server):
     page.goto(demo_server.url + "/")
     expect(page.locator("h1")).to_have_text("登录")
     log_in(page, demo_server)
-    expect(page.locator("h1")).to_have_text("巡检点")
+    expect(page.locator("h1")).to_have_text("巡检任务")
     start_fire_inspection(page, start_label="开始：消防设施月检")
     expect(page.locator("#label-extinguisher_pressure")).to_contain_text("灭火器压力表读数")
     page.fill("#value-extinguisher_pressure", "2.0")

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, go_offline, go_online, log_in
+from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, go_offline, go_online, log_in, open_checkpoints
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
@@ -121,6 +121,7 @@ def test_a_phone_on_the_previous_database_version_keeps_its_data_and_its_outbox(
     page = phone()
     log_in(page, demo_server)
     go_offline(page, demo_server)
+    open_checkpoints(page)
     page.fill("#checkpoint-search", "HY-A-B1")
     page.click("#checkpoint-list a:has-text('HY-A-B1')")
     page.click("button:has-text('Start: Fire facilities')")
@@ -133,7 +134,7 @@ def test_a_phone_on_the_previous_database_version_keeps_its_data_and_its_outbox(
     go_offline(page, demo_server)
 
     page.goto(demo_server.url + "/")
-    page.wait_for_selector("#checkpoint-list li")
+    page.wait_for_selector("#rounds-title")
 
     assert page.evaluate("indexedDB.databases().then((all) => all.find((info) => info.name === 'estate-patrol').version)") == 2
     assert page.evaluate("import('/db.js').then((db) => db.outboxEntries()).then((entries) => entries.length)") == 1

@@ -44,7 +44,7 @@ def test_a_phone_idle_past_the_limit_logs_in_again_and_then_sends_what_waited(ph
     page.click("form button[type=submit]")
 
     expect_synced(page)
-    wait_until(page, "location.hash === '#/checkpoints'")
+    wait_until(page, "location.hash === '#/rounds'")
     office = demo_server.login("office", "check", DEMO_PASSWORD)
     comments = [r for r in office.sync_down().values() if r["type"] == "comment" and r["fields"]["parent_id"] == finding]
     assert [c["fields"]["body"] for c in comments] == ["Mopped at noon, still sticky"]

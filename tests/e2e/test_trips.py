@@ -5,7 +5,7 @@ import uuid
 from playwright.sync_api import expect
 
 from sync.checklist import score
-from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, go_offline, go_online, log_in, photo_file, wait_until
+from tests.e2e.conftest import DEMO_PASSWORD, expect_synced, go_offline, go_online, log_in, open_checkpoints, photo_file, wait_until
 from tests.helpers import now_iso
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -147,6 +147,7 @@ def in_view(page, selector, height):
 def test_after_raising_a_finding_the_inspector_is_back_at_the_item_and_submit_says_so_in_view(phone, demo_server):
     page = phone()
     log_in(page, demo_server)
+    open_checkpoints(page)
     page.fill("#checkpoint-search", "EX-B-B1")
     page.click("#checkpoint-list a")
     page.click(".stack button.primary")
@@ -207,7 +208,7 @@ def test_the_storage_answer_is_said_once_in_one_line_and_kept_on_the_sync_screen
 
     page.reload()
     page.wait_for_selector("body[data-ready]")
-    page.wait_for_selector("#checkpoint-list li")
+    page.wait_for_selector("#rounds-title")
     expect(banner).to_be_hidden()  # said once: not again at the next start
 
     page.click("a[href='#/sync']")
@@ -271,7 +272,7 @@ def test_words_are_the_users_language_and_places_and_templates_get_chinese_names
     expect(page.locator("form .error")).to_have_text("用户名或密码错误。")
     page.fill("#password", DEMO_PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_selector("#checkpoint-list li")
+    page.wait_for_selector("#rounds-title")
     page.click("a[href='#/sync']")
     expect(page.locator("main")).to_contain_text("（巡检员）")
     expect(page.locator("main")).not_to_contain_text("inspector)")
@@ -314,6 +315,7 @@ def test_what_waits_is_counted_by_record_and_marked_in_the_lists(phone, demo_ser
     page = phone()
     log_in(page, demo_server)
     go_offline(page, demo_server)
+    open_checkpoints(page)
     page.fill("#checkpoint-search", "EX-B-B1")
     page.click("#checkpoint-list a")
     page.click(".stack button.primary")

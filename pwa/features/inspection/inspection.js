@@ -88,12 +88,17 @@ export async function renderInspection(main, inspectionId, focusItem = null, out
     const submittedScore = score(template.fields.items, answers);
     await submitInspection(inspectionId, submittedScore);
     syncNow();
+    if (inspection.fields.round_id) { // on to the round's next point, which says this one counted
+      location.hash = `#/round/${inspection.fields.round_id}?submitted=${inspectionId}`;
+      return;
+    }
     await renderInspection(main, inspectionId);
     announce(main, submittedScore === null ? t('submitted_outcome') : t('submitted_outcome_score', { score: submittedScore }), main.querySelector('h1'));
   } }, t('submit')) : null;
 
   replace(main,
-    checkpoint ? h('a', { href: `#/checkpoint/${checkpoint.id}`, class: 'back' }, `‹ ${localName(checkpoint.fields)}`) : null,
+    inspection.fields.round_id ? h('a', { href: `#/round/${inspection.fields.round_id}`, class: 'back' }, `‹ ${t('round_back')}`)
+      : checkpoint ? h('a', { href: `#/checkpoint/${checkpoint.id}`, class: 'back' }, `‹ ${localName(checkpoint.fields)}`) : null,
     h('h1', {}, localName(template.fields)),
     h('p', {}, h('span', { class: `chip ${inspection.fields.status}` }, t(`status_${inspection.fields.status}`)),
       inspection.fields.score != null ? ` ${inspection.fields.score}%` : ''),

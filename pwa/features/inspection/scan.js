@@ -17,13 +17,35 @@ export function canScan() {
   return Boolean(navigator.mediaDevices?.getUserMedia);
 }
 
+let decoder = null; // the decoder module, imported once; a failed import (offline) is tried again next time
+let prepared = false;
+
+function loadDecoder() {
+  decoder ??= import(DECODER).catch((error) => { decoder = null; throw error; });
+  return decoder;
+}
+
+/**
+ * On a phone that will need the decoder, load it ahead of the first scan while
+ * there is signal (the rounds home calls this): the service worker keeps it,
+ * so a first scan in a basement without signal still reads the label.
+ */
+export function prepareScanner() {
+  if (prepared || !canScan() || 'BarcodeDetector' in window) return;
+  prepared = true;
+  const load = () => loadDecoder().catch(() => { prepared = false; });
+  // Only a request the worker sees is kept: on the very first load, wait until it takes the page over.
+  if (!navigator.serviceWorker || navigator.serviceWorker.controller) load();
+  else navigator.serviceWorker.addEventListener('controllerchange', load, { once: true });
+}
+
 /** A function frame → text|null over the video, from the platform or the decoder. */
 async function makeReader() {
   if ('BarcodeDetector' in window) {
     const detector = new BarcodeDetector({ formats: ['qr_code'] });
     return async (video) => (await detector.detect(video).catch(() => []))[0]?.rawValue ?? null;
   }
-  const { default: jsQR } = await import(DECODER);
+  const { default: jsQR } = await loadDecoder();
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });
   return async (video) => {
