@@ -105,6 +105,20 @@ export async function apiImageUrl(path) {
   return URL.createObjectURL(await response.blob());
 }
 
+/** A file from the API (a spreadsheet export) as `{ blob, filename }`; these need the network. */
+export async function apiDownload(path) {
+  let response;
+  try {
+    response = await call(path);
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    throw new OfflineError('offline');
+  }
+  if (!response.ok) throw new Error(await errorMessage(response));
+  const filename = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') || '')?.[1] || 'export';
+  return { blob: await response.blob(), filename };
+}
+
 /** A refused login: `code` is the server's stable error code (or this module's own), for the screen to put in words. */
 export class LoginRefused extends Error {
   constructor(code, message, details = {}) {

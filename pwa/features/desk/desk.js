@@ -6,13 +6,13 @@
  */
 
 import * as db from '../../db.js';
-import { formatTime, localName, t } from '../../i18n.js';
+import { currentLanguage, formatTime, localName, t } from '../../i18n.js';
 import { CATEGORIES, editRecord, editRecords } from '../../records.js';
 import { FINDING_STATUSES, isOverdue, SEVERITIES } from '../findings/changes.js';
 import { historyList, statusChip } from '../findings/history.js';
 import { areaChain, childrenOf } from '../../query.js';
 import { CLOCK_TOLERANCE_MS } from '../../vocabulary.js';
-import { photoBytes, unsentIds } from '../../sync.js';
+import { apiDownload, OfflineError, photoBytes, unsentIds } from '../../sync.js';
 import { unsentMark } from '../status/status.js';
 import { announce, h, labelledSelect, photoImage, replace } from '../../dom.js';
 
@@ -106,6 +106,7 @@ export async function renderDesk(main) {
   const set = (name) => (value) => { filters[name] = value; show(); };
   replace(main,
     h('h1', {}, t('nav_desk')),
+    exportButtons(),
     h('div', { class: 'filters' },
       h('div', {}, labelledSelect('filter-status', t('filter_status'), [['', t('all')], ...FINDING_STATUSES.map((s) => [s, t(`status_${s}`)])], filters.status, set('status'))),
       h('div', {}, labelledSelect('filter-site', t('site'), [['', t('all')], ...sites.filter((s) => !s.deleted).map((s) => [s.id, localName(s.fields)])], filters.site, set('site'))),
@@ -126,6 +127,34 @@ export async function renderDesk(main) {
     count,
     list);
   show();
+}
+
+/**
+ * The findings of the filters' site and dates as a spreadsheet from the server (every finding of those days,
+ * whatever the other filters), in the desk's language. It needs the network, and says so.
+ */
+function exportButtons() {
+  const outcome = h('p', { class: 'hint', role: 'status' });
+  const download = async (format) => {
+    const query = new URLSearchParams({ format, lang: currentLanguage() });
+    if (filters.site) query.set('site_id', filters.site);
+    if (filters.from) query.set('from', filters.from);
+    if (filters.to) query.set('to', filters.to);
+    outcome.textContent = t('export_working');
+    try {
+      const { blob, filename } = await apiDownload(`/exports/findings?${query}`);
+      const link = h('a', { href: URL.createObjectURL(blob), download: filename });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      outcome.textContent = t('export_done', { name: filename });
+    } catch (error) {
+      outcome.textContent = error instanceof OfflineError ? t('export_offline') : t('export_failed', { message: error.message });
+    }
+  };
+  return h('div', { class: 'export-bar' },
+    h('button', { type: 'button', id: 'export-xlsx', onclick: () => download('xlsx') }, t('export_xlsx')),
+    h('button', { type: 'button', id: 'export-csv', onclick: () => download('csv') }, t('export_csv')),
+    outcome);
 }
 
 export async function renderDeskFinding(main, findingId) {
