@@ -10,6 +10,7 @@ import random
 import time
 
 import pytest
+import segno
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
@@ -137,3 +138,36 @@ def photo_file(tmp_path, name="photo.jpg", size=(2000, 1500), noisy=False):
     image.save(out, format="JPEG", quality=92)
     path.write_bytes(out.getvalue())
     return path
+
+
+CAMERA_FRAME = (640, 480)
+
+
+def qr_video(path, text):
+    """A few seconds of Chromium's fake camera (YUV4MPEG2, 4:2:0): a QR label of `text` on white."""
+    width, height = CAMERA_FRAME
+    matrix = segno.make_qr(text).matrix
+    modules = len(matrix) + 8  # the quiet zone
+    size = min(width, height) * 3 // 4 // modules
+    left, top = (width - modules * size) // 2, (height - modules * size) // 2
+    luma = bytearray(b"\xff" * width * height)
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            if dark:
+                for y in range(top + (row + 4) * size, top + (row + 5) * size):
+                    start = y * width + left + (column + 4) * size
+                    luma[start : start + size] = b"\x00" * size
+    chroma = b"\x80" * (width * height // 2)
+    frames = b"".join(b"FRAME\n" + bytes(luma) + chroma for _ in range(10))
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + frames)
+    return path
+
+
+@pytest.fixture
+def browser_with_a_camera_on_hv01(browser, tmp_path):
+    """A second Chromium (from the session's Playwright) whose camera shows the HV-01 label and is allowed without asking."""
+    video = qr_video(tmp_path / "hv01.y4m", "HV-01")
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"]
+    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    yield camera_browser
+    camera_browser.close()

@@ -4,14 +4,10 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-import segno
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, PHONE, log_in, open_checkpoints
+from tests.e2e.conftest import DEMO_PASSWORD, PHONE, log_in, open_checkpoints
 from tests.helpers import now_iso
-
-FRAME = (640, 480)
 
 
 def upsert(record_type, fields):
@@ -93,36 +89,6 @@ def test_the_warning_and_the_last_reading_read_in_chinese(phone, demo_server):
     expect(page.locator("#previous-energy")).to_contain_text("上次读数：800 kWh")
     page.fill("#value-energy", "700")
     expect(page.locator("#meter-warning-energy")).to_contain_text("低于上次读数（800）")
-
-
-def qr_video(path, text):
-    """A few seconds of Chromium's fake camera (YUV4MPEG2, 4:2:0): a QR label of `text` on white."""
-    width, height = FRAME
-    matrix = segno.make_qr(text).matrix
-    modules = len(matrix) + 8  # the quiet zone
-    size = min(width, height) * 3 // 4 // modules
-    left, top = (width - modules * size) // 2, (height - modules * size) // 2
-    luma = bytearray(b"\xff" * width * height)
-    for row, cells in enumerate(matrix):
-        for column, dark in enumerate(cells):
-            if dark:
-                for y in range(top + (row + 4) * size, top + (row + 5) * size):
-                    start = y * width + left + (column + 4) * size
-                    luma[start : start + size] = b"\x00" * size
-    chroma = b"\x80" * (width * height // 2)
-    frames = b"".join(b"FRAME\n" + bytes(luma) + chroma for _ in range(10))
-    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + frames)
-    return path
-
-
-@pytest.fixture
-def browser_with_a_camera_on_hv01(browser, tmp_path):
-    """A second Chromium (from the session's Playwright) whose camera shows the HV-01 label and is allowed without asking."""
-    video = qr_video(tmp_path / "hv01.y4m", "HV-01")
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"]
-    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
-    yield camera_browser
-    camera_browser.close()
 
 
 def test_a_phone_without_barcode_detector_scans_a_label_with_the_decoder(browser_with_a_camera_on_hv01, demo_server):

@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from schemas.fields import format_utc, parse_utc
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, PHONE, expect_synced, go_offline, go_online, log_in, wait_until
-from tests.e2e.test_meters_and_scanning import qr_video
+from tests.e2e.conftest import DEMO_PASSWORD, PHONE, expect_synced, go_offline, go_online, log_in, wait_until
 from tests.helpers import now_iso
 
 DECODER_KEPT = (
@@ -72,16 +71,6 @@ class Office:
         return max(started, key=lambda r: r["fields"]["window_start"]), records
 
 
-@pytest.fixture
-def camera_on_hv01(browser, tmp_path):
-    """A Chromium whose camera shows the HV-01 label and is allowed without asking (as in test_meters_and_scanning)."""
-    video = qr_video(tmp_path / "hv01.y4m", "HV-01")
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"]
-    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
-    yield camera_browser
-    camera_browser.close()
-
-
 def card(page, name):
     """Today's card of a round (tomorrow's of the same schedule is further down)."""
     return page.locator("#rounds-today .round-card", has_text=name)
@@ -98,7 +87,7 @@ def answer_and_submit(page):
     page.click("#submit-inspection")
 
 
-def test_a_patrol_done_offline_by_label_and_by_hand_is_judged_done_late_and_missed(camera_on_hv01, demo_server):
+def test_a_patrol_done_offline_by_label_and_by_hand_is_judged_done_late_and_missed(browser_with_a_camera_on_hv01, demo_server):
     office = Office(demo_server)
     inspector_id = demo_server.login("inspector", "api phone", DEMO_PASSWORD).user["id"]
     plant = office.schedule("HV room check", ["HV-01"], started_minutes_ago=30, window=120, grace=0, assignees=[inspector_id])
@@ -107,7 +96,7 @@ def test_a_patrol_done_offline_by_label_and_by_hand_is_judged_done_late_and_miss
     colleague_id = demo_server.login("inspector2", "api phone", DEMO_PASSWORD).user["id"]
     office.schedule("Someone else's round", ["HY-A-B1"], started_minutes_ago=10, window=60, grace=0, assignees=[colleague_id])
 
-    context = camera_on_hv01.new_context(permissions=["camera", "geolocation"], geolocation=HARBOUR, timezone_id="UTC", **PHONE)
+    context = browser_with_a_camera_on_hv01.new_context(permissions=["camera", "geolocation"], geolocation=HARBOUR, timezone_id="UTC", **PHONE)
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
