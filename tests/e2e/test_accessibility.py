@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import DEMO_PASSWORD, log_in, open_checkpoints
+from tests.e2e.test_rounds import Office
 from tests.helpers import new_id, now_iso
 
 AXE = Axe()
@@ -21,9 +22,10 @@ def test_every_inspector_screen_passes_axe(phone, demo_server, locale):
     page.goto(demo_server.url + "/")
     page.wait_for_selector("#username")
     found = {"login": violations(page)}
+    Office(demo_server).schedule("Lobby check", ["CL-A-LOBBY"], started_minutes_ago=10, window=120, grace=30)  # open now
     log_in(page, demo_server)
     found["rounds"] = violations(page)  # the demo estate's rounds, some done, some missed with their alerts
-    page.click("#rounds-tomorrow .round-card >> nth=0")  # not open yet, so its points offer their two buttons
+    page.click("#rounds-today .round-card:has-text('Lobby check')")  # open, so its point offers its two buttons
     page.wait_for_selector("#route .route-actions button")
     found["round"] = violations(page)
     open_checkpoints(page)
