@@ -55,6 +55,23 @@ def machine_line() -> str:
     return f"machine: {platform.machine()}, {os.cpu_count()} cores, speed {python_speed_ms():.1f} ms (bench/common.py python_speed_ms)"
 
 
+def empty_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+
+
+def in_process_instance(prefix: str) -> tempfile.TemporaryDirectory:
+    """For a benchmark running the server's code in its own process: a new instance folder (SQLite there), or
+    DATABASE_URL's PostgreSQL emptied. Keep the folder object alive as long as the app runs."""
+    folder = tempfile.TemporaryDirectory(prefix=prefix)
+    os.environ["INSTANCE_PATH"] = folder.name
+    if os.environ.get("DATABASE_URL"):
+        empty_postgres(os.environ["DATABASE_URL"])
+    return folder
+
+
 class Server:
     """gunicorn on 127.0.0.1 with its own instance folder (SQLite) or the given DATABASE_URL."""
 
@@ -76,10 +93,7 @@ class Server:
 
     def __enter__(self):
         if "DATABASE_URL" in self.env:
-            import psycopg
-
-            with psycopg.connect(self.env["DATABASE_URL"], autocommit=True) as connection:
-                connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            empty_postgres(self.env["DATABASE_URL"])
         if self.demo:
             self.flask("seed-demo")  # its users' password is demo-patrol
         else:

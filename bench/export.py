@@ -12,9 +12,7 @@ two are separate runs).
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 import tracemalloc
 import uuid
@@ -22,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import machine_line  # noqa: E402
+from common import in_process_instance, machine_line  # noqa: E402
 
 
 def main():
@@ -31,14 +29,7 @@ def main():
     options = parser.parse_args()
     count = 2_000 if options.smoke else 50_000
     print(machine_line())
-    folder = tempfile.TemporaryDirectory(prefix="ep-bench-export-")
-    os.environ["INSTANCE_PATH"] = folder.name
-    database_url = os.environ.get("DATABASE_URL")
-    if database_url:
-        import psycopg
-
-        with psycopg.connect(database_url, autocommit=True) as connection:
-            connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    _instance = in_process_instance("ep-bench-export-")  # kept while the app runs: its folder goes with it
 
     from sqlalchemy import insert, select
 

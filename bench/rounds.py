@@ -19,7 +19,6 @@ its rounds at once, a 14-day horizon ahead. Then it times:
 import argparse
 import os
 import sys
-import tempfile
 import time
 import uuid
 from datetime import date, timedelta
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import machine_line  # noqa: E402
+from common import in_process_instance, machine_line  # noqa: E402
 
 SCHEDULES_PER_SITE = 10
 
@@ -40,14 +39,8 @@ def main():
     sites = 5 if options.smoke else options.sites
     print(machine_line())
 
-    folder = tempfile.TemporaryDirectory(prefix="ep-bench-rounds-")
-    os.environ["INSTANCE_PATH"] = folder.name
+    _instance = in_process_instance("ep-bench-rounds-")  # kept while the app runs: its folder goes with it
     database_url = os.environ.get("DATABASE_URL")
-    if database_url:
-        import psycopg
-
-        with psycopg.connect(database_url, autocommit=True) as connection:
-            connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 
     from server import create_app
     from server.extensions import db

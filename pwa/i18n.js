@@ -64,8 +64,11 @@ export function localName(fields, base = 'name', translations = 'names') {
   return (language !== 'en' && fields?.[translations]?.[language]) || fields?.[base] || '';
 }
 
+/** The locale dates and times are written in, for Intl and toLocale…String. */
+export const locale = () => (language === 'zh' ? 'zh-CN' : 'en-GB');
+
 export function formatTime(iso) {
-  return new Date(iso).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
+  return new Date(iso).toLocaleString(locale(), { dateStyle: 'short', timeStyle: 'short' });
 }
 
 /** Keys that English has and Chinese lacks; the tests expect none. */

@@ -1,11 +1,23 @@
 /**
  * Questions several features ask of the local records, in one place: the
- * children of a record (through db.js's `parent` index) and where an area
- * sits (its chain of parents). It reads through db.js and never opens
+ * children of a record (through db.js's `parent` index), where an area
+ * sits (its chain of parents) and which revision of a template family counts. It reads through db.js and never opens
  * IndexedDB itself; it builds no DOM.
  */
 
 import * as db from './db.js';
+
+/** A template's family: the first revision's id (that revision has no family_id). */
+export const familyOf = (template) => template.fields.family_id || template.id;
+
+/**
+ * The revision of a template family that work is done with: the active one (an
+ * office edit makes a new revision and retires the old), else the latest.
+ */
+export function currentRevision(templates, familyId) {
+  return templates.filter((template) => !template.deleted && familyOf(template) === familyId)
+    .sort((a, b) => Number(b.fields.active !== false) - Number(a.fields.active !== false) || (b.fields.revision || 1) - (a.fields.revision || 1))[0] || null;
+}
 
 /** The live children of a record (its photos, comments, sub-areas), of one type if given. */
 export async function childrenOf(parentId, type = null) {

@@ -26,6 +26,19 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def upsert(record_type, fields, record_id=None) -> dict:
+    """A create or change as a phone sends it over HTTP (tests/live.py HttpDevice.push), edited now."""
+    return {
+        "mid": new_id(),
+        "type": record_type,
+        "id": record_id or new_id(),
+        "op": "upsert",
+        "fields": fields,
+        "base_version": None,
+        "edited_at": now_iso(),
+    }
+
+
 def jpeg_bytes(colour="red", size=(64, 48), **save_options) -> bytes:
     image = Image.new("RGB", size, colour)
     out = io.BytesIO()

@@ -125,6 +125,8 @@ class RecordType:
     status_history: bool = False
     # Written by the server's own jobs alone (rounds): every device's create, change or delete is refused, office's too.
     server_written: bool = False
+    # A record of what happened (a missed round's alert): nobody but the server deletes it, office included.
+    kept: bool = False
     # Records the server derives from this type's: (fields) -> [(type, id), ...] to bring up to date once the push
     # (or server edit) that wrote it is applied, by that type's `refresh(record_id)`. An inspection names its round.
     follow_ups: Callable | None = None

@@ -76,6 +76,7 @@ ALERT = RecordType(
     Rights(create=system_only, update=office_only, delete=system_only),
     references={"site_id": "site", "round_id": "round", "schedule_id": "schedule"},
     parent_field="round_id",
+    kept=True,
     workflow=ALERT_WORKFLOW,
     check_change=only_status_changes,
 )

@@ -9,8 +9,10 @@ streams; the csv module for CSV, with a byte-order mark so Excel reads its
 Chinese as UTF-8.
 
 Headers, statuses, categories and severities are in the caller's language
-(English or Chinese): the words come from the PWA's own catalogs
-(pwa/i18n/<language>.json), so the spreadsheet says what the screens say.
+(English or Chinese). Statuses, categories, severities and pass / fail come
+from the PWA's own catalogs (pwa/i18n/<language>.json), so the spreadsheet
+says what the screens say; the column headers are this module's, so the
+phones' catalogs do not carry words only a spreadsheet needs.
 Dates are the server's TIME_ZONE's local dates, both ends included.
 """
 
@@ -21,7 +23,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from schemas.fields import format_utc, parse_utc
 from server.extensions import db
 from server.models import Record, User
 from server.services.actor import Actor
-from server.services.rounds import server_zone
+from server.services.rounds import local_days, server_zone
 from sync.checklist import item_outcome
 
 CATALOGS = Path(__file__).resolve().parents[2] / "pwa" / "i18n"
@@ -72,25 +74,26 @@ class Sheet:
 class Names:
     """What the ids in a record stand for, loaded once per export: places, companies, templates, schedules, people."""
 
-    def __init__(self, actor: Actor):
-        query = select(Record.id, Record.type, Record.fields).where(
+    def __init__(self):
+        query = select(Record.id, Record.fields).where(
             Record.type.in_(("site", "area", "checkpoint", "company", "template", "schedule")), Record.deleted.is_(False)
         )
-        self.records = {record_id: (record_type, fields) for record_id, record_type, fields in db.session.execute(query)}
+        self.records = dict(db.session.execute(query).all())
         self.people = dict(db.session.execute(select(User.id, User.name)).all())
 
+    def fields(self, record_id: str | None) -> dict:
+        return self.records.get(record_id) or {}
+
     def name(self, record_id: str | None, language: str) -> str:
-        fields = self.records.get(record_id, (None, {}))[1] if record_id else {}
+        fields = self.fields(record_id)
         return (fields.get("names") or {}).get(language) or fields.get("name") or ""
 
-    def code(self, record_id: str | None) -> str:
-        return self.records.get(record_id, (None, {}))[1].get("code") or "" if record_id else ""
-
-    def template(self, record_id: str | None) -> dict:
-        return self.records.get(record_id, (None, {}))[1] if record_id else {}
+    def checkpoint(self, record_id: str | None, language: str) -> str:
+        """A checkpoint by its printed code, else its name."""
+        return self.fields(record_id).get("code") or self.name(record_id, language)
 
     def person(self, user_id: str | None) -> str:
-        return self.people.get(user_id, "") if user_id else ""
+        return self.people.get(user_id, "")
 
 
 def word(language: str, prefix: str, value) -> str:
@@ -129,12 +132,12 @@ INSPECTION_COLUMNS = (
 
 def inspection_rows(names: Names, record: dict, language: str) -> Iterator[list]:
     fields = record["fields"]
-    template = names.template(fields.get("template_id"))
+    template = names.fields(fields.get("template_id"))
     head = [
         record["id"],
         names.name(fields.get("site_id"), language),
         names.name(fields.get("area_id"), language),
-        names.code(fields.get("checkpoint_id")) or names.name(fields.get("checkpoint_id"), language),
+        names.checkpoint(fields.get("checkpoint_id"), language),
         f"{names.name(fields.get('template_id'), language)} r{template.get('revision', 1)}",
         names.person(record["owner_id"]),
         word(language, "status", fields.get("status")),
@@ -152,7 +155,7 @@ def inspection_rows(names: Names, record: dict, language: str) -> Iterator[list]
         value = answer.get("value")
         label = (item.get("labels") or {}).get(language) or item.get("label") or item["key"]
         outcome = item_outcome(item, value)
-        shown = value if not isinstance(value, str) or item.get("kind") != "pass_fail" else word(language, "", value)
+        shown = word(language, "", value) if item.get("kind") == "pass_fail" else value
         yield head + [label, "" if value is None else shown, word(language, "", outcome) if outcome else "", answer.get("note") or ""]
 
 
@@ -182,7 +185,7 @@ def finding_rows(names: Names, record: dict, language: str) -> Iterator[list]:
         record["id"],
         names.name(fields.get("site_id"), language),
         names.name(fields.get("area_id"), language),
-        names.code(fields.get("checkpoint_id")) or names.name(fields.get("checkpoint_id"), language),
+        names.checkpoint(fields.get("checkpoint_id"), language),
         word(language, "category", fields.get("category")),
         word(language, "severity", fields.get("severity")),
         fields.get("title") or "",
@@ -224,8 +227,8 @@ def round_rows(names: Names, record: dict, language: str) -> Iterator[list]:
         word(language, "status", fields.get("status")),
         len({point["checkpoint_id"] for point in points}),
         len(fields.get("checkpoint_ids") or []),
-        ", ".join(names.code(checkpoint) or names.name(checkpoint, language) for checkpoint in fields.get("skipped_ids") or []),
-        ", ".join(names.code(point["checkpoint_id"]) for point in points if point.get("method") == "hand"),
+        ", ".join(names.checkpoint(checkpoint, language) for checkpoint in fields.get("skipped_ids") or []),
+        ", ".join(names.checkpoint(point["checkpoint_id"], language) for point in points if point.get("method") == "hand"),
         local_time(fields.get("completed_at")),
     ]
 
@@ -242,16 +245,14 @@ SHEETS = {
 
 def records_in_range(actor: Actor, sheet: Sheet, site_id: str | None, first: date, last: date) -> Iterator[dict]:
     """The sheet's records within the actor's sites whose time falls in the local dates, oldest first, a page at a time."""
-    zone = server_zone()
-    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    start, end = local_days(first, last)
     # Stored times are all canonical UTC text of one width (schemas.fields.UtcDateTime), so they compare as text.
     # A record with none of its time fields is placed by when the server first stored it.
     times = [Record.fields[name].as_string() for name in sheet.time_fields]
     moment = func.coalesce(*times) if len(times) > 1 else times[0]
     in_range = or_(
         and_(moment >= format_utc(start), moment < format_utc(end)),
-        and_(moment.is_(None), Record.created_at >= start.astimezone(UTC), Record.created_at < end.astimezone(UTC)),
+        and_(moment.is_(None), Record.created_at >= start, Record.created_at < end),
     )
     query = (
         select(Record.id, Record.fields, Record.owner_id)
@@ -269,7 +270,7 @@ def records_in_range(actor: Actor, sheet: Sheet, site_id: str | None, first: dat
 def table(actor: Actor, kind: str, site_id: str | None, first: date, last: date, language: str) -> Iterator[list]:
     """The header row, then every row of the export."""
     sheet = SHEETS[kind]
-    names = Names(actor)
+    names = Names()
     yield [getattr(column, language) for column in sheet.columns]
     for record in records_in_range(actor, sheet, site_id, first, last):
         yield from sheet.rows(names, record, language)

@@ -14,7 +14,6 @@ from sqlalchemy import false, or_
 
 from server.models import Record
 from server.records import REGISTRY
-from server.records.base import system_only
 from server.services.actor import Actor
 from sync.workflow import Verdict
 
@@ -41,11 +40,11 @@ def update_verdict(actor: Actor, record: Record, changed: set[str]) -> Verdict:
 
 
 def delete_verdict(actor: Actor, record: Record) -> Verdict:
-    """Whether the actor may delete `record`; office staff delete what they read, but for what only the server deletes (an alert)."""
+    """Whether the actor may delete `record`; office staff delete what they read, but for the kept types (an alert)."""
     declared = REGISTRY[record.type]
-    if not can_read(actor, record) or (declared.server_written and not actor.is_system):
+    if not can_read(actor, record) or ((declared.server_written or declared.kept) and not actor.is_system):
         return Verdict.FORBIDDEN
-    if actor.is_office and declared.rights.delete is not system_only:
+    if actor.is_office:
         return Verdict.ALLOWED
     return declared.rights.delete(actor, record)
 

@@ -50,6 +50,14 @@ def server_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("TIME_ZONE") or DEFAULT_TIME_ZONE)
 
 
+def local_days(first: date, last: date) -> tuple[datetime, datetime]:
+    """The span of local dates `first` to `last` (both included) in the server's zone, as UTC: [start, end)."""
+    zone = server_zone()
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
 def zone_of(schedule: dict) -> ZoneInfo:
     return ZoneInfo(schedule["time_zone"]) if schedule.get("time_zone") else server_zone()
 
@@ -335,9 +343,7 @@ def compliance(site_ids, first: date, last: date) -> list[dict]:
     Counted by the database (a round's row keeps its site, and its schedule as its parent), so a month
     of every estate's rounds is one grouped query, not a read of each round.
     """
-    zone = server_zone()
-    start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(UTC)
+    start, end = local_days(first, last)
     # Stored times are all written by format_utc (fixed width, UTC), so they compare as text in SQL on both engines.
     window_start = Record.fields["window_start"].as_string()
     status = Record.fields["status"].as_string()

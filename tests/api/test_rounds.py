@@ -31,23 +31,35 @@ def test_a_rule_with_a_problem_is_named():
     assert recurrence.rule_problem({"every": "day", "interval": 1, "times": ["08:00"]}) is None
 
 
+def schedule_fields(estate, at, **changes):
+    """A daily schedule of the estate's checkpoint at `at` (HH:MM, UTC) since yesterday; `changes` replace fields (None leaves one out)."""
+    fields = {
+        "site_id": estate.site,
+        "name": "HV patrol",
+        "template_family_id": estate.template,
+        "checkpoint_ids": [estate.checkpoint],
+        "time_zone": "UTC",
+        "recurrence": {"every": "day", "interval": 1, "times": [at]},
+        "window_minutes": 120,
+        "grace_minutes": 30,
+        "starts_on": (datetime.now(UTC) - timedelta(days=1)).date().isoformat(),
+    }
+    fields.update(changes)
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 def schedule_now(office, estate, started_minutes_ago=30, window=120, grace=30, route=None):
     """A daily schedule in UTC whose today's window began `started_minutes_ago` minutes ago."""
     start = (datetime.now(UTC) - timedelta(minutes=started_minutes_ago)).replace(second=0, microsecond=0)
-    return office.create(
-        "schedule",
-        {
-            "site_id": estate.site,
-            "name": "HV patrol",
-            "template_family_id": estate.template,
-            "checkpoint_ids": route or [estate.checkpoint],
-            "time_zone": "UTC",
-            "recurrence": {"every": "day", "interval": 1, "times": [start.strftime("%H:%M")]},
-            "window_minutes": window,
-            "grace_minutes": grace,
-            "starts_on": (start - timedelta(days=1)).date().isoformat(),
-        },
-    ), start
+    fields = schedule_fields(
+        estate,
+        start.strftime("%H:%M"),
+        checkpoint_ids=route or [estate.checkpoint],
+        window_minutes=window,
+        grace_minutes=grace,
+        starts_on=(start - timedelta(days=1)).date().isoformat(),
+    )
+    return office.create("schedule", fields), start
 
 
 def todays_round(device, schedule_id, start):

@@ -9,7 +9,7 @@ from schemas.fields import format_utc
 from server.extensions import db
 from server.models import Record
 from server.services import rounds
-from tests.api.test_rounds import inspection_for, tick
+from tests.api.test_rounds import inspection_for, schedule_fields, tick
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the server's default TIME_ZONE, in which compliance counts days
 
@@ -17,17 +17,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")  # the server's default TIME_ZONE, in which
 def schedule_made_days_ago(app, office, estate, name, at, window, grace, days=8):
     """A daily schedule in the server's zone, as if made `days` ago: the next plan makes the rounds of the last week."""
     schedule_id = office.create(
-        "schedule",
-        {
-            "site_id": estate.site,
-            "name": name,
-            "template_family_id": estate.template,
-            "checkpoint_ids": [estate.checkpoint],
-            "recurrence": {"every": "day", "interval": 1, "times": [at]},
-            "window_minutes": window,
-            "grace_minutes": grace,
-            "starts_on": "2026-01-01",
-        },
+        "schedule", schedule_fields(estate, at, name=name, time_zone=None, window_minutes=window, grace_minutes=grace, starts_on="2026-01-01")
     )
     with app.app_context():
         made = datetime.now(UTC) - timedelta(days=days)
@@ -105,17 +95,16 @@ def test_an_after_completion_schedule_counts_its_next_round_from_the_completion(
     start = (datetime.now(UTC) - timedelta(days=2)).replace(second=0, microsecond=0)
     schedule_id = office.create(
         "schedule",
-        {
-            "site_id": estate.site,
-            "name": "Pump room",
-            "template_family_id": estate.template,
-            "checkpoint_ids": [estate.checkpoint],
-            "time_zone": "UTC",
-            "recurrence": {"every": "day", "interval": 7, "times": [start.strftime("%H:%M")]},
-            "window_minutes": 3 * 24 * 60,
-            "mode": "after_completion",
-            "starts_on": start.date().isoformat(),
-        },
+        schedule_fields(
+            estate,
+            start.strftime("%H:%M"),
+            name="Pump room",
+            recurrence={"every": "day", "interval": 7, "times": [start.strftime("%H:%M")]},
+            window_minutes=3 * 24 * 60,
+            grace_minutes=None,
+            mode="after_completion",
+            starts_on=start.date().isoformat(),
+        ),
     )
     planned = [r for r in office.sync_down().values() if r["type"] == "round" and r["fields"]["schedule_id"] == schedule_id]
     assert [r["fields"]["slot"][:10] for r in planned] == [start.date().isoformat()]

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 from server.services.rounds import round_id
-from tests.helpers import new_id, now_iso
+from tests.helpers import new_id, upsert
 from tests.live import HttpDevice
 
 SCHEDULES = 10
@@ -20,18 +20,20 @@ def test_four_workers_and_two_ticks_planning_at_once_make_each_round_once(live_s
     office = live_server.login("office", "desk")
     site, checkpoint, template = new_id(), new_id(), new_id()
     setup = [
-        office_mutation("site", site, {"name": "Harbour"}),
-        office_mutation("checkpoint", checkpoint, {"site_id": site, "name": "HV-01", "category": "other", "code": "HV-01"}),
-        office_mutation(
-            "template", template, {"name": "HV patrol", "category": "other", "items": [{"key": "ok", "label": "OK", "kind": "pass_fail"}]}
+        upsert("site", record_id=site, fields={"name": "Harbour"}),
+        upsert("checkpoint", record_id=checkpoint, fields={"site_id": site, "name": "HV-01", "category": "other", "code": "HV-01"}),
+        upsert(
+            "template",
+            record_id=template,
+            fields={"name": "HV patrol", "category": "other", "items": [{"key": "ok", "label": "OK", "kind": "pass_fail"}]},
         ),
     ]
     schedules = [new_id() for _ in range(SCHEDULES)]
     setup += [
-        office_mutation(
+        upsert(
             "schedule",
-            schedule,
-            {
+            record_id=schedule,
+            fields={
                 "site_id": site,
                 "name": f"Patrol {n}",
                 "template_family_id": template,
@@ -51,7 +53,7 @@ def test_four_workers_and_two_ticks_planning_at_once_make_each_round_once(live_s
 
     def switch_on(desk):
         start.wait()
-        return desk.push([office_mutation("schedule", schedule, {"active": True}) for schedule in schedules])
+        return desk.push([upsert("schedule", record_id=schedule, fields={"active": True}) for schedule in schedules])
 
     def tick():
         start.wait()
@@ -79,10 +81,6 @@ def test_four_workers_and_two_ticks_planning_at_once_make_each_round_once(live_s
     assert "0 rounds made" in live_server.flask("tick")
 
 
-def office_mutation(record_type, record_id, fields):
-    return {"mid": new_id(), "type": record_type, "id": record_id, "op": "upsert", "base_version": None, "edited_at": now_iso(), "fields": fields}
-
-
 def test_two_visits_to_one_round_pushed_at_once_both_count(live_server):
     live_server.create_user("office", "office")
     live_server.create_user("first", "inspector")
@@ -91,16 +89,20 @@ def test_two_visits_to_one_round_pushed_at_once_both_count(live_server):
     site, template = new_id(), new_id()
     points = [new_id(), new_id()]
     setup = [
-        office_mutation("site", site, {"name": "Harbour"}),
-        office_mutation("template", template, {"name": "Patrol", "category": "fire", "items": [{"key": "ok", "label": "OK", "kind": "pass_fail"}]}),
-    ] + [office_mutation("checkpoint", point, {"site_id": site, "name": f"Point {n}", "category": "fire"}) for n, point in enumerate(points)]
+        upsert("site", record_id=site, fields={"name": "Harbour"}),
+        upsert(
+            "template",
+            record_id=template,
+            fields={"name": "Patrol", "category": "fire", "items": [{"key": "ok", "label": "OK", "kind": "pass_fail"}]},
+        ),
+    ] + [upsert("checkpoint", record_id=point, fields={"site_id": site, "name": f"Point {n}", "category": "fire"}) for n, point in enumerate(points)]
     now = datetime.now(UTC) - timedelta(minutes=10)
     schedules = [new_id() for _ in range(SCHEDULES)]
     setup += [
-        office_mutation(
+        upsert(
             "schedule",
-            schedule,
-            {
+            record_id=schedule,
+            fields={
                 "site_id": site,
                 "name": f"Route {n}",
                 "template_family_id": template,
@@ -121,10 +123,10 @@ def test_two_visits_to_one_round_pushed_at_once_both_count(live_server):
 
     def visit(phone, point):
         visits = [
-            office_mutation(
+            upsert(
                 "inspection",
-                new_id(),
-                {
+                record_id=new_id(),
+                fields={
                     "template_id": template,
                     "site_id": site,
                     "checkpoint_id": point,

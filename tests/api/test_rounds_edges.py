@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 
 from schemas.fields import format_utc
-from tests.api.test_rounds import inspection_for, schedule_now, tick, todays_round
+from tests.api.test_rounds import inspection_for, schedule_fields, schedule_now, tick, todays_round
 
 
 def push_at(device, fields, when):
@@ -39,17 +39,16 @@ def test_visits_that_are_no_point_of_the_route_are_kept_but_do_not_do_the_round(
 def after_completion(office, estate, starts_on, time_of_day, window=60):
     return office.create(
         "schedule",
-        {
-            "site_id": estate.site,
-            "name": "Pump room",
-            "template_family_id": estate.template,
-            "checkpoint_ids": [estate.checkpoint],
-            "time_zone": "UTC",
-            "recurrence": {"every": "day", "interval": 7, "times": [time_of_day]},
-            "window_minutes": window,
-            "mode": "after_completion",
-            "starts_on": starts_on.isoformat(),
-        },
+        schedule_fields(
+            estate,
+            time_of_day,
+            name="Pump room",
+            recurrence={"every": "day", "interval": 7, "times": [time_of_day]},
+            window_minutes=window,
+            grace_minutes=None,
+            mode="after_completion",
+            starts_on=starts_on.isoformat(),
+        ),
     )
 
 
@@ -72,19 +71,7 @@ def test_an_after_completion_schedule_begun_long_ago_plans_its_next_round_and_go
 
 
 def test_odd_zones_sites_and_dates_are_refused_not_crashed(app, estate, office):
-    refused = office.push_one(
-        "schedule",
-        {
-            "site_id": estate.site,
-            "name": "Odd",
-            "template_family_id": estate.template,
-            "checkpoint_ids": [estate.checkpoint],
-            "time_zone": "America",
-            "recurrence": {"every": "day", "interval": 1, "times": ["08:00"]},
-            "window_minutes": 60,
-            "starts_on": "2026-01-01",
-        },
-    )
+    refused = office.push_one("schedule", schedule_fields(estate, "08:00", name="Odd", time_zone="America"))
     assert refused["status"] == "rejected" and "time_zone" in refused["error"]["fields"]
     schedule_id, _ = schedule_now(office, estate)
     other_site = office.create("site", {"name": "Elsewhere"})

@@ -1,25 +1,12 @@
 """Issue #12's phone pieces: a meter reading checked against the last one, and QR scanning without BarcodeDetector."""
 
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, PHONE, log_in, open_checkpoints
-from tests.helpers import now_iso
-
-
-def upsert(record_type, fields):
-    return {
-        "mid": str(uuid.uuid4()),
-        "type": record_type,
-        "id": str(uuid.uuid4()),
-        "op": "upsert",
-        "fields": fields,
-        "base_version": None,
-        "edited_at": now_iso(),
-    }
+from tests.helpers import now_iso, upsert
 
 
 def add_meter_template_with_a_past_reading(server, reading, when):

@@ -1,6 +1,5 @@
 """Issue #12 on the phone: the inspector's scheduled rounds, done offline by scanning a label and by hand, then judged by the server."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,25 +7,13 @@ from playwright.sync_api import expect
 
 from schemas.fields import format_utc, parse_utc
 from tests.e2e.conftest import DEMO_PASSWORD, PHONE, expect_synced, go_offline, go_online, log_in, wait_until
-from tests.helpers import now_iso
+from tests.helpers import upsert
 
 DECODER_KEPT = (
     "caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys()))))"
     ".then((lists) => lists.flat().some((r) => r.url.includes('jsQR')))"
 )
 HARBOUR = {"latitude": 22.2855, "longitude": 114.1577, "accuracy": 15}
-
-
-def upsert(record_type, fields):
-    return {
-        "mid": str(uuid.uuid4()),
-        "type": record_type,
-        "id": str(uuid.uuid4()),
-        "op": "upsert",
-        "fields": fields,
-        "base_version": None,
-        "edited_at": now_iso(),
-    }
 
 
 class Office:

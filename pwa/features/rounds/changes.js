@@ -6,6 +6,7 @@
  */
 
 import * as db from '../../db.js';
+import { currentRevision } from '../../query.js';
 import { currentUser, fresh, now } from '../../records.js';
 
 const POSITION_WAIT_MS = 4000;
@@ -30,16 +31,10 @@ export function currentLocation() {
   });
 }
 
-/**
- * The checklist a round is done with: its template family's active revision,
- * the highest one (an office edit makes a new revision and retires the old).
- * The family is the first revision's id, so that one has no family_id.
- */
+/** The checklist a round is done with: its template family's active revision (none when the family has none active). */
 export function roundTemplate(round, templates) {
-  const family = round.fields.template_family_id;
-  const revisions = templates.filter((template) => !template.deleted && template.fields.active !== false
-                                                   && (template.fields.family_id || template.id) === family);
-  return revisions.sort((a, b) => (b.fields.revision || 1) - (a.fields.revision || 1))[0] || null;
+  const template = currentRevision(templates, round.fields.template_family_id);
+  return template?.fields.active !== false ? template : null;
 }
 
 /**

@@ -12,7 +12,7 @@
 
 import * as db from '../../db.js';
 import { announce, h, replace } from '../../dom.js';
-import { currentLanguage, formatTime, localName, t } from '../../i18n.js';
+import { formatTime, locale, localName, t } from '../../i18n.js';
 import { areaChain } from '../../query.js';
 import { currentUser } from '../../records.js';
 import { canScan, prepareScanner, scanCode } from '../inspection/scan.js';
@@ -71,7 +71,7 @@ const statusLabel = (status) => (status === 'upcoming' ? t('round_upcoming') : t
 const statusChip = (status) => h('span', { class: `chip round-${status}` }, statusLabel(status));
 
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString(currentLanguage() === 'zh' ? 'zh-CN' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
 }
 
 /** "08:00–10:00" in the phone's time; a window that ends on another day says the end's date too. */

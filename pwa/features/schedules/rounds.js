@@ -1,7 +1,7 @@
 /** What the office sees of rounds, from the replica so it works offline: compliance, one round point by point, missed-round alerts. */
 
 import * as db from '../../db.js';
-import { currentLanguage, formatTime, localName, t } from '../../i18n.js';
+import { formatTime, locale, localName, t } from '../../i18n.js';
 import { onChange } from '../../sync.js';
 import { h, replace } from '../../dom.js';
 import { markAlertRead } from './changes.js';
@@ -27,14 +27,6 @@ export async function loadRounds() {
   return found;
 }
 
-export const familyOf = (template) => template.fields.family_id || template.id;
-
-// The revision rounds are done with: the active one, else the latest.
-export function familyTemplate(templates, familyId) {
-  return templates.filter((template) => familyOf(template) === familyId)
-    .sort((a, b) => Number(b.fields.active !== false) - Number(a.fields.active !== false) || (b.fields.revision || 1) - (a.fields.revision || 1))[0];
-}
-
 export function checkpointLabel(checkpoint) {
   if (!checkpoint) return t('unknown_checkpoint');
   return checkpoint.fields.code ? `${localName(checkpoint.fields)} (${checkpoint.fields.code})` : localName(checkpoint.fields);
@@ -46,7 +38,7 @@ const pointNames = (ids, byId) => ids.map((id) => localName(byId.get(id)?.fields
 // A slot is "2026-12-04T08:00" in the schedule's zone.
 function slotLabel(slot) {
   const [day, time] = (slot || '').split('T');
-  return day ? `${localMidnight(day).toLocaleDateString(currentLanguage() === 'zh' ? 'zh-CN' : 'en-GB')} ${time || ''}` : '—';
+  return day ? `${localMidnight(day).toLocaleDateString(locale())} ${time || ''}` : '—';
 }
 
 // Compliance.

@@ -3,12 +3,13 @@
  * A refusal the server sends back later shows on the schedule, listed and in its form, until saved again.
  */
 
-import { currentLanguage, localName, t } from '../../i18n.js';
+import { locale, localName, t } from '../../i18n.js';
 import { unsentIds } from '../../sync.js';
 import { unsentMark } from '../status/status.js';
 import { h, replace } from '../../dom.js';
 import { refusalsOf, saveSchedule } from './changes.js';
-import { checkpointLabel, familyOf, familyTemplate, loadRounds, localDate } from './rounds.js';
+import { currentRevision, familyOf } from '../../query.js';
+import { checkpointLabel, loadRounds, localDate } from './rounds.js';
 
 // The recurrence rule (the JSON form of sync/recurrence.py), checked by the rules of its rule_problem so the desk
 // refuses what the server would before it is queued.
@@ -39,8 +40,6 @@ function cleanRule(rule) {
   if (rule.every === 'month') clean.day = rule.day;
   return clean;
 }
-
-const locale = () => (currentLanguage() === 'zh' ? 'zh-CN' : 'en-GB');
 
 // 1 January 2024 was a Monday.
 function weekdayName(day, weekday = 'short') {
@@ -99,7 +98,7 @@ export async function renderSchedules(main) {
         t('schedule_window_is', { minutes: fields.window_minutes }),
         t('schedule_grace_is', { minutes: fields.grace_minutes || 0 }),
         t('schedule_route_count', { count: fields.checkpoint_ids.length }),
-        localName(familyTemplate(templates, fields.template_family_id)?.fields),
+        localName(currentRevision(templates, fields.template_family_id)?.fields),
         fields.mode === 'after_completion' ? t('schedule_mode_after_completion') : null,
         t('schedule_from', { date: fields.starts_on }),
       ].filter(Boolean).join(' · ')),
@@ -266,7 +265,7 @@ export async function renderSchedule(main, scheduleId) {
     drawSummary();
   }
 
-  const families = [...new Set(data.template.map(familyOf))].map((family) => familyTemplate(data.template, family))
+  const families = [...new Set(data.template.map(familyOf))].map((family) => currentRevision(data.template, family))
     .filter((template) => template.fields.active !== false || familyOf(template) === draft.template_family_id)
     .sort((a, b) => localName(a.fields).localeCompare(localName(b.fields)));
   const select = (id, name, label, options, onChange = () => {}) => [h('label', { for: id }, label),

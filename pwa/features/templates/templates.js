@@ -7,12 +7,12 @@
 
 import * as db from '../../db.js';
 import { localName, t } from '../../i18n.js';
+import { familyOf } from '../../query.js';
 import { CATEGORIES, createRecord, editRecord } from '../../records.js';
 import { ITEM_KINDS, saveTemplateRevision } from './changes.js';
 import { h, replace } from '../../dom.js';
 
 const KEY = /^[A-Za-z0-9_.-]{1,64}$/;
-const familyOf = (template) => template.fields.family_id || template.id;
 
 export async function renderTemplates(main) {
   const templates = (await db.recordsOfType('template')).filter((template) => !template.deleted);
